@@ -1,0 +1,54 @@
+"""The exceptions of the conformance toolkit.
+
+Every error the toolkit raises on purpose derives from `ConformanceError`; the CLI turns
+each into one readable line and exit code 2. A conformance *failure* of the target is not
+an exception: it is a result, reported by the engine.
+
+    ConformanceError
+    ├── SpecError          the contract cannot be read, parsed or validated
+    ├── UsageError         a flag, an argument or a configuration value is wrong
+    ├── TargetError        the deployment under test cannot be reached or started
+    └── InternalError      the toolkit itself broke (a bug: please report it)
+"""
+
+from __future__ import annotations
+
+
+class ConformanceError(Exception):
+    """The base of every error the toolkit raises on purpose."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class SpecError(ConformanceError):
+    """The OpenAPI document cannot be read, parsed or validated."""
+
+    def __init__(self, message: str, *, source: str, hint: str | None = None) -> None:
+        super().__init__(f"{source}: {message}", hint=hint)
+        self.source = source
+
+
+class UsageError(ConformanceError):
+    """A flag, an argument or a configuration value is wrong."""
+
+
+class TargetError(ConformanceError):
+    """The deployment under test cannot be reached or started."""
+
+    def __init__(self, message: str, *, url: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.url = url
+
+
+class InternalError(ConformanceError):
+    """The toolkit itself broke; this is a bug."""
+
+    exit_code = 3
