@@ -1,0 +1,5 @@
+"""`python -m conformance` runs the CLI, as the console script does."""
+
+from .cli import main
+
+main()
