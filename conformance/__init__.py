@@ -1,3 +1,3 @@
-"""Contract-first conformance toolkit: lint, generate, run, serve and load against `spec/openapi.yaml`."""
+"""Contract-first API toolkit: lint, generate, run, serve and load against the contract."""
 
 __version__ = "0.1.0"

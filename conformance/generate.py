@@ -18,7 +18,7 @@ __all__ = ["INIT_TEXT", "GenerationResult", "find_project_root", "generate"]
 
 INIT_TEXT = (
     "# Generated from spec/openapi.yaml by `conformance generate`: do not edit by hand.\n"
-    '"""Pydantic v2 models generated from `spec/openapi.yaml`; they live in `generated.models`."""\n'
+    '"""Pydantic v2 models made from `spec/openapi.yaml`; they live in `generated.models`."""\n'
 )
 _OUTPUT = Path("generated")
 

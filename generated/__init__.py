@@ -1,2 +1,2 @@
 # Generated from spec/openapi.yaml by `conformance generate`: do not edit by hand.
-"""Pydantic v2 models generated from `spec/openapi.yaml`; they live in `generated.models`."""
+"""Pydantic v2 models made from `spec/openapi.yaml`; they live in `generated.models`."""
