@@ -58,6 +58,68 @@ def generate(
         out_console.print("generated/ was already up to date")
 
 
+@app.command()
+def load(
+    url: Annotated[str, typer.Option(help="The deployment to load, e.g. http://127.0.0.1:8000.")],
+    run_time: Annotated[
+        str | None,
+        typer.Option(help="How long to send load: 30s, 5m, 1h30m. Required: no unbounded runs."),
+    ] = None,
+    users: Annotated[
+        int | None,
+        typer.Option(help="Concurrent users (default 10; the pool with --arrival-rate)."),
+    ] = None,
+    spawn_rate: Annotated[
+        float | None, typer.Option(help="Users started per second (default: all in 1 s).")
+    ] = None,
+    slo: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A gate, repeatable: 'p95<300ms', 'errors<1%', "
+            "'POST /api/v1/auth/login:p99<1500ms', 'login:p99<1.5s', 'rps>=50'."
+        ),
+    ] = None,
+    arrival_rate: Annotated[
+        float | None,
+        typer.Option(help="Open model: start this many requests/s whatever the latency."),
+    ] = None,
+    processes: Annotated[
+        int | None, typer.Option(help="Locust processes generating load (default 1).")
+    ] = None,
+    mix: Annotated[
+        str | None,
+        typer.Option(help="Task weights, e.g. 'read_item=30,create_item=1' (see load/mix.py)."),
+    ] = None,
+    think_time: Annotated[
+        str | None, typer.Option(help="Seconds between a user's tasks: N or MIN-MAX (0.5-1.5).")
+    ] = None,
+    report_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where the HTML, CSV and JSON reports go (reports/load-<time>)."),
+    ] = None,
+) -> None:
+    """Load a deployment with the contract's journeys; exit 1 if an SLO fails."""
+    from load.runner import prepare, run_load
+
+    settings = prepare(
+        url=url,
+        run_time=run_time,
+        users=users,
+        spawn_rate=spawn_rate,
+        slos=slo or [],
+        report_dir=report_dir,
+        processes=processes,
+        arrival_rate=arrival_rate,
+        mix=mix,
+        think_time=think_time,
+    )
+    report = run_load(settings, out_console)
+    if not report.passed:
+        failed = sum(not result.passed for result in report.results)
+        err_console.print(f"{failed} of {len(report.results)} SLOs failed")
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """The console script: run the app, turning known errors into one line."""
     try:

@@ -1,0 +1,326 @@
+"""`conformance load`: a bounded, headless Locust run with SLO gates.
+
+Locust runs in a child process (`python -m locust -f load/locustfile.py --headless ...`):
+gevent's monkey-patching must never reach the CLI's process. The child writes a progress
+file once a second, which this process turns into a live line; at the end it reads
+Locust's JSON statistics, prints the per-endpoint table, writes the reports and judges
+the SLOs.
+
+Every check that can fail before load is sent does so first, with one line and exit 2:
+an SLO that does not parse, a missing or malformed `--run-time`, an unreachable URL.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.live import Live
+from rich.text import Text
+
+from conformance.contract import load_document
+from conformance.errors import InternalError, TargetError, UsageError
+
+from .endpoints import contract_endpoints
+from .mix import format_mix, parse_mix, parse_think_time
+from .report import Failure, RunReport, print_report, write_reports
+from .results import CLEANUP_SUFFIX, RunStats, read_locust_json
+from .slo import Slo, evaluate, parse_slo
+
+__all__ = ["LoadSettings", "parse_run_time", "prepare", "run_load"]
+
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|m|s)")
+# Time Locust may take beyond --run-time: start-up, and deleting every user's account.
+_GRACE = 120.0
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    """A validated `conformance load` invocation."""
+
+    url: str
+    run_time: float
+    users: int
+    spawn_rate: float
+    slos: list[Slo]
+    report_dir: Path
+    processes: int | None = None
+    arrival_rate: float | None = None
+    mix: str = ""
+    think_time: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_run_time(text: str | None) -> float:
+    """`'30s'`, `'2m'`, `'1h30m'` or plain seconds -> seconds; `UsageError` otherwise."""
+    if text is None:
+        raise UsageError(
+            "--run-time is required: a load run is always bounded", hint="e.g. --run-time 30s"
+        )
+    value = text.strip().lower()
+    if re.fullmatch(r"\d+(?:\.\d+)?", value):
+        seconds = float(value)
+    elif re.fullmatch(r"(?:\d+(?:\.\d+)?[hms])+", value):
+        factor = {"h": 3600.0, "m": 60.0, "s": 1.0}
+        seconds = sum(float(n) * factor[unit] for n, unit in _DURATION.findall(value))
+    else:
+        raise UsageError(f"--run-time {text!r} is not a duration", hint="e.g. 30s, 5m or 1h30m")
+    if seconds < 1:
+        raise UsageError(f"--run-time {text!r} is shorter than a second")
+    return seconds
+
+
+def prepare(
+    *,
+    url: str,
+    run_time: str | None,
+    users: int | None,
+    spawn_rate: float | None,
+    slos: Sequence[str],
+    report_dir: Path | None,
+    processes: int | None,
+    arrival_rate: float | None,
+    mix: str | None,
+    think_time: str | None,
+) -> LoadSettings:
+    """Validate every option, without sending anything; raise `UsageError` on the first bad one."""
+    seconds = parse_run_time(run_time)
+    endpoints = contract_endpoints(load_document())
+    parsed = [parse_slo(text, endpoints) for text in slos]
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"--url {url!r} is not an http(s) URL", hint="e.g. http://127.0.0.1:8000")
+    if arrival_rate is not None and arrival_rate <= 0:
+        raise UsageError("--arrival-rate must be a positive number of requests per second")
+    if users is not None and users < 1:
+        raise UsageError("--users must be at least 1")
+    if spawn_rate is not None and spawn_rate <= 0:
+        raise UsageError("--spawn-rate must be positive")
+    if processes is not None and processes < 1:
+        raise UsageError("--processes must be at least 1")
+    try:
+        mix_text = format_mix(parse_mix(mix)) if mix else ""
+        if think_time is not None:
+            parse_think_time(think_time)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if users is None:
+        # An open model needs a pool: enough users for answers of up to ~250 ms on average.
+        users = max(10, math.ceil(arrival_rate / 4)) if arrival_rate else 10
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return LoadSettings(
+        url=url.rstrip("/"),
+        run_time=seconds,
+        users=users,
+        spawn_rate=spawn_rate or float(users),
+        slos=parsed,
+        report_dir=report_dir or Path("reports") / f"load-{stamp}",
+        processes=processes,
+        arrival_rate=arrival_rate,
+        mix=mix_text,
+        think_time=think_time,
+    )
+
+
+def check_reachable(url: str) -> None:
+    """Raise `TargetError` unless `url` answers `GET /health` with 200."""
+    try:
+        response = httpx.get(f"{url}/health", timeout=5.0)
+    except httpx.HTTPError as exc:
+        raise TargetError(
+            f"cannot reach {url}: {exc or type(exc).__name__}",
+            url=url,
+            hint="is the service running?",
+        ) from exc
+    if response.status_code != 200:
+        raise TargetError(
+            f"{url}/health answered {response.status_code}, not 200", url=url, hint="is it the API?"
+        )
+
+
+def locust_command(settings: LoadSettings, status_dir: Path) -> list[str]:
+    """The Locust command line for a headless run of the journeys."""
+    out = settings.report_dir
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--host",
+        settings.url,
+        "--users",
+        str(settings.users),
+        "--spawn-rate",
+        f"{settings.spawn_rate:g}",
+        "--run-time",
+        f"{math.ceil(settings.run_time)}s",
+        "--csv",
+        str(out / "locust"),
+        "--html",
+        str(out / "report.html"),
+        "--json-file",
+        str(out / "locust"),
+        "--only-summary",
+        # The SLOs decide the exit code, not Locust's "there was a failure".
+        "--exit-code-on-error",
+        "0",
+        "--status-dir",
+        str(status_dir),
+    ]
+    if settings.processes:
+        command += ["--processes", str(settings.processes)]
+    if settings.arrival_rate:
+        command += ["--arrival-rate", f"{settings.arrival_rate:g}"]
+    if settings.mix:
+        command += ["--mix", settings.mix]
+    if settings.think_time is not None:
+        command += ["--think-time", settings.think_time]
+    return command
+
+
+def run_load(settings: LoadSettings, console: Console) -> RunReport:
+    """Run Locust against the target, then report; the caller turns `passed` into an exit code."""
+    check_reachable(settings.url)
+    settings.report_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="conformance-load-") as scratch:
+        status_dir = Path(scratch)
+        log_path = settings.report_dir / "locust.log"
+        command = locust_command(settings, status_dir)
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                _follow(process, settings, status_dir, console)
+            finally:
+                if process.poll() is None:
+                    process.terminate()
+                    process.wait(timeout=30)
+        if process.returncode != 0:
+            raise InternalError(
+                f"Locust exited with code {process.returncode}: {_log_tail(log_path)}",
+                hint=f"the whole log is in {log_path}",
+            )
+        stats = read_locust_json(settings.report_dir / "locust.json")
+        failures = _read_failures(status_dir / "failures.json")
+        arrivals = _read_arrivals(status_dir) if settings.arrival_rate else None
+    report = RunReport(
+        url=settings.url,
+        stats=stats,
+        results=evaluate(settings.slos, stats),
+        failures=failures,
+        accounts_created=_successes(stats, "POST /api/v1/users/"),
+        accounts_deleted=_cleanup_deletions(stats),
+        arrivals=arrivals,
+        settings={
+            "run_time_s": settings.run_time,
+            "users": settings.users,
+            "spawn_rate": settings.spawn_rate,
+            "processes": settings.processes or 1,
+            "arrival_rate": settings.arrival_rate,
+            "mix": settings.mix or "default",
+        },
+    )
+    files = [
+        settings.report_dir / "report.html",
+        settings.report_dir / "locust_stats.csv",
+        settings.report_dir / "locust.json",
+        *write_reports(report, settings.report_dir),
+        log_path,
+    ]
+    print_report(report, console, files)
+    return report
+
+
+def _follow(
+    process: subprocess.Popen[bytes], settings: LoadSettings, status_dir: Path, console: Console
+) -> None:
+    """Wait for Locust, showing one live line; kill it if it overruns its time."""
+    deadline = time.monotonic() + settings.run_time + _GRACE
+    progress = status_dir / "progress.json"
+    with Live(Text("starting Locust..."), console=console, transient=True) as live:
+        while process.poll() is None:
+            if time.monotonic() > deadline:
+                process.kill()
+                process.wait()
+                raise InternalError(
+                    f"Locust did not stop within {_GRACE:.0f} s after --run-time; killed it"
+                )
+            snapshot = _read_json(progress)
+            if snapshot:
+                live.update(Text(_progress_line(snapshot, settings)))
+            time.sleep(0.5)
+
+
+def _progress_line(snapshot: dict[str, Any], settings: LoadSettings) -> str:
+    elapsed = min(float(snapshot.get("elapsed", 0.0)), settings.run_time)
+    requests = int(snapshot.get("requests", 0))
+    failures = int(snapshot.get("failures", 0))
+    share = f" ({100.0 * failures / requests:.1f}%)" if requests else ""
+    p95 = snapshot.get("p95")
+    return (
+        f"{elapsed:4.0f} s of {settings.run_time:.0f} s | {snapshot.get('users', 0)} users | "
+        f"{requests:,} requests | {float(snapshot.get('rps', 0.0)):,.1f} req/s | "
+        f"{failures:,} failures{share} | p95 {p95 if p95 is not None else '-'} ms"
+    )
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None  # Not written yet.
+    return data if isinstance(data, dict) else None
+
+
+def _read_failures(path: Path) -> list[Failure]:
+    data = _read_json(path) or {}
+    failures = [
+        Failure(
+            endpoint=f"{entry.get('method', '')} {entry.get('name', '')}".strip(),
+            error=str(entry.get("error", "")),
+            occurrences=int(entry.get("occurrences", 0)),
+        )
+        for entry in data.get("failures", [])
+        if isinstance(entry, dict)
+    ]
+    return sorted(failures, key=lambda failure: -failure.occurrences)
+
+
+def _read_arrivals(status_dir: Path) -> dict[str, int]:
+    scheduled = dropped = 0
+    for path in status_dir.glob("arrivals-*.json"):
+        data = _read_json(path) or {}
+        scheduled += int(data.get("scheduled", 0))
+        dropped += int(data.get("dropped", 0))
+    return {"scheduled": scheduled, "dropped": dropped}
+
+
+def _successes(stats: RunStats, key: str) -> int:
+    row = stats.find(key)
+    return row.requests - row.failures if row else 0
+
+
+def _cleanup_deletions(stats: RunStats) -> int:
+    return sum(
+        row.requests - row.failures
+        for row in stats.cleanup
+        if row.method == "DELETE" and row.name.endswith(CLEANUP_SUFFIX)
+    )
+
+
+def _log_tail(log_path: Path) -> str:
+    lines = [line for line in log_path.read_text("utf-8", "replace").splitlines() if line.strip()]
+    return lines[-1] if lines else "(no output)"
