@@ -118,7 +118,7 @@ def _endpoint_table(run: RunStats) -> Table:
     table.add_column("requests", justify="right", footer=f"{total.requests:,}")
     table.add_column("req/s", justify="right", footer=f"{run.rate(total):,.1f}")
     for fraction in PERCENTILES:
-        name = f"p{fraction * 100:.0f} ms"
+        name = f"p{fraction * 100:.0f}"
         table.add_column(name, justify="right", footer=_ms(total.percentile(fraction)))
     table.add_column("failures", justify="right", footer=_failures(total))
     for stats in run.endpoints:
@@ -142,11 +142,11 @@ def print_report(report: RunReport, console: Console, files: Sequence[Path]) -> 
     """The table, the failures, the cleanup, the SLO verdicts and where the files are."""
     run = report.stats
     console.print(
-        f"{run.total.requests:,} requests to {report.url} in {run.duration:.1f} s", markup=False
+        f"{run.total.requests:,} requests to {report.url} in {run.duration:.1f} s "
+        "(latencies in ms)",
+        markup=False,
     )
-    # Off a terminal (CI logs, pipes) Rich assumes 80 columns; the table needs a few more.
-    width = console.width if console.is_terminal else max(console.width, 100)
-    console.print(_endpoint_table(run), width=width)
+    console.print(_endpoint_table(run))
     if report.failures:
         console.print("\nfailures:")
         for failure in report.failures[:10]:
