@@ -1,0 +1,1 @@
+"""The database: ORM tables, column types, the engine and the migrations runner."""

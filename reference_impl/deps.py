@@ -1,0 +1,118 @@
+"""FastAPI dependencies, named with `Annotated` aliases: `SettingsDep`, `SessionDep`,
+`CurrentUser`, and the parameters the contract shares between operations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .errors import InvalidAccessToken, SuperuserRequired
+from .repositories.users import Account, read_account
+from .runtime import Runtime
+from .services.auth import AuthService
+from .services.items import ItemService
+from .services.users import UserService
+from .settings import Settings
+
+MAX_ID = 2**63 - 1
+MAX_SKIP = 2**31 - 1
+_CANONICAL_INTEGER = re.compile(r"0|-?[1-9][0-9]*")
+
+
+def get_runtime(request: Request) -> Runtime:
+    """The per-process objects the lifespan made."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_settings(runtime: RuntimeDep) -> Settings:
+    """The deployment's settings."""
+    return runtime.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+    """A session for one request's unit of work. Services commit what they mean to keep
+    before they return; whatever is left uncommitted is rolled back here."""
+    async with runtime.database.session() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+async def get_current_user(request: Request, runtime: RuntimeDep) -> Account:
+    """The account of the bearer access token, read afresh on every request, so that a
+    deactivated or deleted account stops working at once."""
+    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise InvalidAccessToken("Not authenticated")
+    claims = runtime.tokens.verify(token.strip(), "access")
+    if claims is None:
+        raise InvalidAccessToken()
+    async with runtime.database.reader.connect() as connection:
+        account = await read_account(connection, claims.user_id)
+    if account is None or not account.is_active:
+        raise InvalidAccessToken()
+    return account
+
+
+CurrentUser = Annotated[Account, Depends(get_current_user)]
+
+
+def get_superuser(user: CurrentUser) -> Account:
+    """The current account, if it is a superuser."""
+    if not user.is_superuser:
+        raise SuperuserRequired()
+    return user
+
+
+CurrentSuperuser = Annotated[Account, Depends(get_superuser)]
+
+
+def get_auth_service(session: SessionDep, runtime: RuntimeDep) -> AuthService:
+    """The authentication service over this request's session."""
+    return AuthService(session, runtime)
+
+
+def get_user_service(session: SessionDep, runtime: RuntimeDep) -> UserService:
+    """The account service over this request's session."""
+    return UserService(session, runtime.passwords)
+
+
+def get_item_service(session: SessionDep) -> ItemService:
+    """The item service over this request's session."""
+    return ItemService(session)
+
+
+AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
+UserServiceDep = Annotated[UserService, Depends(get_user_service)]
+ItemServiceDep = Annotated[ItemService, Depends(get_item_service)]
+
+
+def _canonical_integer(value: object) -> object:
+    # Query and path values are strings. Pydantic's lax int would take "1.0", "+1" or
+    # "1_000", which the contract's `type: integer` does not; only plain digits pass.
+    if isinstance(value, str) and not _CANONICAL_INTEGER.fullmatch(value):
+        raise PydanticCustomError(
+            "int_parsing", "Input should be a valid integer, unable to parse string as an integer"
+        )
+    return value
+
+
+_Integer = BeforeValidator(_canonical_integer)
+UserIdPath = Annotated[int, _Integer, Path(ge=1, le=MAX_ID, description="The account's id.")]
+ItemIdPath = Annotated[int, _Integer, Path(ge=1, le=MAX_ID, description="The item's id.")]
+SkipQuery = Annotated[int, _Integer, Query(ge=0, le=MAX_SKIP)]
+LimitQuery = Annotated[int, _Integer, Query(ge=1, le=100)]

@@ -1,0 +1,69 @@
+"""413 for request bodies over the limit, whether declared up front or streamed."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..api.responses import json_response
+
+
+class PayloadTooLarge(HTTPException):
+    """The body grew past the limit while the app was reading it.
+
+    An `HTTPException`, so that FastAPI's body reading lets it through to the exception
+    handlers; if it escapes the app before any answer, the middleware answers itself.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413, detail="Request body too large")
+
+
+class BodyLimitMiddleware:
+    """Refuse bodies over `max_bytes` with 413 before they reach the app, or as they
+    stream in when no `Content-Length` says how large they are."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                if value.isdigit() and int(value) > self.max_bytes:
+                    await _too_large(scope, receive, send)
+                    return
+                break
+
+        received = 0
+        response_started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise PayloadTooLarge()
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except PayloadTooLarge:
+            if response_started:
+                raise
+            await _too_large(scope, receive, send)
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    response = json_response({"detail": "Request body too large"}, 413, {"Connection": "close"})
+    await response(scope, receive, send)

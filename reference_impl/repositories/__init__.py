@@ -1,0 +1,1 @@
+"""Data access: one repository per table, SQL in here and nowhere else."""

@@ -1,0 +1,96 @@
+"""JWT access and refresh tokens with PyJWT: one algorithm, every claim required."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+import jwt
+
+from ..db.types import utc_now
+from ..settings import Settings
+
+TokenType = Literal["access", "refresh"]
+_MAX_ID = 2**63 - 1
+_MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z, the last one datetime can hold.
+_REQUIRED = ["sub", "type", "iat", "exp", "jti"]
+
+
+@dataclass(frozen=True, slots=True)
+class Claims:
+    """The verified claims of a token."""
+
+    user_id: int
+    jti: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """An encoded token and its claims."""
+
+    encoded: str
+    claims: Claims
+
+
+class Tokens:
+    """Issue and verify tokens signed with the deployment's key and algorithm."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._key = settings.secret_key.get_secret_value()
+        self._algorithm = settings.jwt_algorithm
+        self._lifetimes: dict[TokenType, timedelta] = {
+            "access": timedelta(minutes=settings.access_token_expire_minutes),
+            "refresh": timedelta(minutes=settings.refresh_token_expire_minutes),
+        }
+        self.access_seconds = settings.access_token_expire_minutes * 60
+
+    def issue(self, user_id: int, token_type: TokenType) -> IssuedToken:
+        """A new token of `token_type` for the account `user_id`."""
+        now = utc_now()
+        expires_at = now + self._lifetimes[token_type]
+        jti = uuid.uuid4().hex
+        payload = {
+            "sub": str(user_id),
+            "type": token_type,
+            "iat": now,
+            "exp": expires_at,
+            "jti": jti,
+        }
+        encoded = jwt.encode(payload, self._key, algorithm=self._algorithm)
+        return IssuedToken(encoded, Claims(user_id, jti, expires_at))
+
+    def verify(
+        self, token: str, token_type: TokenType, *, check_expiry: bool = True
+    ) -> Claims | None:
+        """The claims of `token` if it is a well-formed, correctly signed `token_type`
+        token (and unexpired, unless told otherwise); None for anything else."""
+        try:
+            payload = jwt.decode(
+                token,
+                self._key,
+                algorithms=[self._algorithm],
+                options={"require": _REQUIRED, "verify_exp": check_expiry},
+            )
+        except jwt.PyJWTError:
+            return None
+        subject, jti, expires = payload["sub"], payload["jti"], payload["exp"]
+        if payload["type"] != token_type or not isinstance(jti, str) or not 1 <= len(jti) <= 64:
+            return None
+        if not isinstance(subject, str) or not _is_id(subject):
+            return None
+        if not isinstance(expires, int | float) or not 0 < expires < _MAX_TIMESTAMP:
+            return None
+        return Claims(int(subject), jti, datetime.fromtimestamp(expires, tz=UTC))
+
+
+def _is_id(subject: str) -> bool:
+    # Length first: int() of a long enough digit string raises instead of answering.
+    return (
+        1 <= len(subject) <= 19
+        and subject.isascii()
+        and subject.isdigit()
+        and (1 <= int(subject) <= _MAX_ID)
+    )
