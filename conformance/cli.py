@@ -120,6 +120,21 @@ def load(
         raise typer.Exit(1)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The port to listen on.", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+    migrate: Annotated[
+        bool, typer.Option("--migrate", help="Upgrade the database to the newest schema first.")
+    ] = False,
+) -> None:
+    """Run the reference implementation (settings from the environment; see README.md)."""
+    from .serve import serve as run_server
+
+    run_server(host=host, port=port, workers=workers, run_migrations=migrate)
+
+
 def main() -> None:
     """The console script: run the app, turning known errors into one line."""
     try:
