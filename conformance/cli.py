@@ -59,6 +59,39 @@ def generate(
 
 
 @app.command()
+def lint(
+    spec: Annotated[
+        str | None,
+        typer.Argument(
+            help="A path or http(s) URL of an OpenAPI document (default: the bundled spec).",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option("--format", help="text: one line per finding; json: a JSON list."),
+    ] = "text",
+) -> None:
+    """Check the contract: OpenAPI validity, then the reviewer rules; exit 1 on any error."""
+    from .contract import load_document
+    from .errors import UsageError
+    from .lint import lint_document
+    from .lint.report import has_errors, text_lines, to_json
+
+    if output_format not in ("text", "json"):
+        raise UsageError(f"unknown --format {output_format!r}", hint="use text or json")
+    findings = lint_document(load_document(spec))
+    # Findings quote the document, so Rich must not read `[...]` or `:name:` in them.
+    if output_format == "json":
+        out_console.print(to_json(findings), markup=False, emoji=False)
+    else:
+        for line in text_lines(findings):
+            out_console.print(line, markup=False, emoji=False)
+    if has_errors(findings):
+        raise typer.Exit(1)
+
+
+@app.command()
 def load(
     url: Annotated[str, typer.Option(help="The deployment to load, e.g. http://127.0.0.1:8000.")],
     run_time: Annotated[
@@ -133,6 +166,90 @@ def serve(
     from .serve import serve as run_server
 
     run_server(host=host, port=port, workers=workers, run_migrations=migrate)
+
+
+@app.command()
+def run(
+    url: Annotated[
+        str | None,
+        typer.Option(help="The deployment to test (default: start the reference implementation)."),
+    ] = None,
+    spec: Annotated[
+        str | None,
+        typer.Option(help="The contract, a path or URL (default: the bundled spec/openapi.yaml)."),
+    ] = None,
+    admin_email: Annotated[
+        str | None,
+        typer.Option(
+            help="A superuser's email, for the superuser checks [env: CONFORMANCE_ADMIN_EMAIL]."
+        ),
+    ] = None,
+    admin_password: Annotated[
+        str | None,
+        typer.Option(help="That superuser's password [env: CONFORMANCE_ADMIN_PASSWORD]."),
+    ] = None,
+    profile: Annotated[
+        str, typer.Option(help="quick (about a minute) or full (deeper generation).")
+    ] = "quick",
+    workers: Annotated[int, typer.Option(help="Checks and schemathesis workers in parallel.")] = 1,
+    rate_limit: Annotated[
+        str | None, typer.Option(help="The most requests to send, e.g. 20/s, 600/m.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Replay a run: the seed it printed.")] = None,
+    keep_data: Annotated[
+        bool, typer.Option("--keep-data", help="Do not delete what the run created (debugging).")
+    ] = False,
+    report_json: Annotated[
+        Path | None, typer.Option(help="Write the JSON report (docs/report-schema.md) here.")
+    ] = None,
+    junit_xml: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
+    report_html: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="The waiver file (default: ./conformance.toml when it exists)."),
+    ] = None,
+    check: Annotated[
+        list[str] | None,
+        typer.Option(help="Run only this check id or family (repeatable); see docs/checks.md."),
+    ] = None,
+    generic: Annotated[bool, typer.Option(help="Run schemathesis's generic phases too.")] = True,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every check.")] = False,
+) -> None:
+    """Test a deployment against the contract: exit 0 if it conforms, 1 if not, 2 on errors."""
+    from .engine.reporters import Fanout
+    from .engine.reporters.console import ConsoleReporter
+    from .engine.reporters.files import HtmlReport, JsonReport, JunitReport
+    from .engine.runner import run as run_engine
+    from .engine.settings import load_settings, parse_profile
+
+    settings = load_settings(
+        url=url,
+        spec=spec,
+        admin_email=admin_email,
+        admin_password=admin_password,
+        profile=parse_profile(profile),
+        workers=workers,
+        rate_limit=rate_limit,
+        seed=seed,
+        keep_data=keep_data,
+        report_json=report_json,
+        junit_xml=junit_xml,
+        report_html=report_html,
+        config=config,
+        select=tuple(check or ()),
+        generic=generic,
+    )
+    reporters: list[ConsoleReporter | JsonReport | JunitReport | HtmlReport] = [
+        ConsoleReporter(out_console, verbose=verbose)
+    ]
+    if settings.report_json is not None:
+        reporters.append(JsonReport(settings.report_json))
+    if settings.junit_xml is not None:
+        reporters.append(JunitReport(settings.junit_xml))
+    if settings.report_html is not None:
+        reporters.append(HtmlReport(settings.report_html))
+    result = run_engine(settings, Fanout(reporters))
+    raise typer.Exit(result.exit_code)
 
 
 def main() -> None:

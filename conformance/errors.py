@@ -7,8 +7,10 @@ an exception: it is a result, reported by the engine.
     ConformanceError
     ├── SpecError          the contract cannot be read, parsed or validated
     ├── UsageError         a flag, an argument or a configuration value is wrong
+    │   └── WaiverError    the waiver file cannot be read or names an unknown check
     ├── TargetError        the deployment under test cannot be reached or started
     └── InternalError      the toolkit itself broke (a bug: please report it)
+        └── DuplicateCheckError   two checks were registered under one id
 """
 
 from __future__ import annotations
@@ -52,3 +54,19 @@ class InternalError(ConformanceError):
     """The toolkit itself broke; this is a bug."""
 
     exit_code = 3
+
+
+class WaiverError(UsageError):
+    """The waiver file cannot be read, or a waiver is malformed or names an unknown check."""
+
+    def __init__(self, message: str, *, path: str, hint: str | None = None) -> None:
+        super().__init__(f"{path}: {message}", hint=hint)
+        self.path = path
+
+
+class DuplicateCheckError(InternalError):
+    """Two checks were registered under the same id (a bug in the check modules)."""
+
+    def __init__(self, check_id: str) -> None:
+        super().__init__(f"a check with id {check_id!r} is already registered")
+        self.check_id = check_id

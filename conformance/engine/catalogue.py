@@ -1,0 +1,48 @@
+"""The check catalogue: loading every check, and rendering `docs/checks.md` from the registry."""
+
+from __future__ import annotations
+
+from .registry import REGISTRY, Family, Registry
+
+__all__ = ["load_checks", "render_catalogue"]
+
+
+def load_checks() -> Registry:
+    """Import every check module (registering its checks) and return the registry."""
+    from . import checks  # noqa: F401 (imported for its registrations)
+
+    return REGISTRY
+
+
+def render_catalogue(registry: Registry | None = None) -> str:
+    """The Markdown of `docs/checks.md`: every check, by family, with its OWASP category."""
+    registry = registry or load_checks()
+    lines = [
+        "# Check catalogue",
+        "",
+        "<!-- Generated from the check registry by `conformance checks --write`; do not edit. -->",
+        "",
+        "Every check `conformance run` performs, with its stable id, what it asserts and its",
+        "category in the [OWASP API Security Top 10 (2023)](https://owasp.org/API-Security/editions/2023/en/0x11-t10/).",
+        "Failures, waivers (`conformance.toml`) and reports name checks by these ids.",
+        "Checks marked *admin* need admin credentials "
+        "and are skipped, with the reason, without them.",
+        "",
+    ]
+    for family in Family:
+        items = [item for item in registry if item.family is family]
+        if not items:
+            continue
+        lines += [f"## {family.heading} (`{family.value}`)", ""]
+        lines += ["| id | asserts | OWASP 2023 | operations |", "|---|---|---|---|"]
+        for item in items:
+            note = " *admin*" if item.needs_admin else ""
+            operations = ", ".join(f"`{op}`" for op in item.operations) or "every operation"
+            if item.schemathesis_name is None and not item.operations:
+                operations = "the whole API"
+            lines.append(
+                f"| `{item.id}`{note} | {item.description} | "
+                f"{item.owasp.value} {item.owasp.heading} | {operations} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,29 @@
+"""The contract checks, one module per family; importing this package registers them all."""
+
+from __future__ import annotations
+
+__all__ = [
+    "authn",
+    "authz",
+    "concurrency",
+    "config",
+    "drift",
+    "generic",
+    "limits",
+    "login",
+    "properties",
+    "workflows",
+]
+
+from . import (
+    authn,
+    authz,
+    concurrency,
+    config,
+    drift,
+    generic,
+    limits,
+    login,
+    properties,
+    workflows,
+)

@@ -1,0 +1,239 @@
+"""Authentication: only valid access tokens pass; refresh tokens rotate; logout revokes."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import httpx
+
+from ..context import CheckContext
+from ..identities import Identity
+from ..registry import Owasp, check
+
+# Operations that need an access token, probed with bad ones (each is cheap and safe).
+_PROBED = ("readCurrentUser", "listItems", "createItem")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(segment: str) -> bytes:
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def _probe(ctx: CheckContext, authorization: str | None, what: str) -> None:
+    """Every probed operation answers 401 with `WWW-Authenticate: Bearer` to this credential."""
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    for operation in _PROBED:
+        if operation not in ctx.spec.operations:
+            continue
+        kwargs: dict[str, Any] = (
+            {"json": {"title": "never created"}} if operation == "createItem" else {}
+        )
+        response = ctx.call(operation, headers=headers, **kwargs)
+        _expect_401(ctx, response, operation, f"{what} was not refused")
+
+
+def _expect_401(ctx: CheckContext, response: httpx.Response, operation: str, title: str) -> None:
+    ctx.expect_status(response, 401, operation=operation, title=title)
+    challenge = response.headers.get("WWW-Authenticate", "")
+    if not challenge.startswith("Bearer"):
+        ctx.fail(
+            "a 401 without a Bearer challenge",
+            expected="WWW-Authenticate: Bearer",
+            seen=repr(challenge) if challenge else "no WWW-Authenticate header",
+            response=response,
+            operation=operation,
+        )
+
+
+@check(
+    "authn.missing-token",
+    description="A request without a token is 401 with WWW-Authenticate: Bearer.",
+    owasp=Owasp.API2,
+    operations=_PROBED,
+)
+def missing_token(ctx: CheckContext) -> None:
+    _probe(ctx, None, "a request without a token")
+
+
+@check(
+    "authn.garbage-token",
+    description="A token that is not a JWT is 401 with WWW-Authenticate: Bearer.",
+    owasp=Owasp.API2,
+    operations=_PROBED,
+)
+def garbage_token(ctx: CheckContext) -> None:
+    _probe(ctx, "Bearer not-a-token", "a garbage token")
+
+
+@check(
+    "authn.tampered-signature",
+    description="An access token whose payload or signature was altered is 401.",
+    owasp=Owasp.API2,
+    operations=_PROBED,
+)
+def tampered_signature(ctx: CheckContext) -> None:
+    user = ctx.user("tamper")
+    header, payload, signature = ctx.identities.token(user).split(".")
+    claims = json.loads(_unb64(payload))
+    forged_claims = {**claims, "sub": str(int(claims.get("sub", "1")) + 1)}
+    forged = f"{header}.{_b64(json.dumps(forged_claims).encode())}.{signature}"
+    _probe(ctx, f"Bearer {forged}", "a token with an altered payload")
+    flipped = _b64(bytes(byte ^ 0x55 for byte in _unb64(signature)))
+    _probe(ctx, f"Bearer {header}.{payload}.{flipped}", "a token with an altered signature")
+
+
+@check(
+    "authn.alg-none",
+    description="An unsigned token (alg: none) with valid claims is 401.",
+    owasp=Owasp.API2,
+    operations=_PROBED,
+)
+def alg_none(ctx: CheckContext) -> None:
+    user = ctx.user("algnone")
+    payload = ctx.identities.token(user).split(".")[1]
+    for alg in ("none", "None", "NONE"):
+        header = _b64(json.dumps({"alg": alg, "typ": "JWT"}).encode())
+        _probe(ctx, f"Bearer {header}.{payload}.", f"an alg: {alg} token")
+
+
+@check(
+    "authn.refresh-as-access",
+    description="A refresh token is never accepted as an access token (401).",
+    owasp=Owasp.API2,
+    operations=_PROBED,
+)
+def refresh_as_access(ctx: CheckContext) -> None:
+    user = ctx.user("refresher")
+    ctx.identities.token(user)
+    _probe(ctx, f"Bearer {user.refresh_token}", "a refresh token used as an access token")
+
+
+@check(
+    "authn.access-as-refresh",
+    description="An access token is refused by the refresh operation (401).",
+    owasp=Owasp.API2,
+    operations=("refreshTokens",),
+)
+def access_as_refresh(ctx: CheckContext) -> None:
+    user = ctx.user("accessor")
+    response = ctx.call("refreshTokens", json={"refresh_token": ctx.identities.token(user)})
+    _expect_401(ctx, response, "refreshTokens", "an access token refreshed")
+
+
+def _refresh(ctx: CheckContext, token: str) -> httpx.Response:
+    return ctx.call("refreshTokens", json={"refresh_token": token})
+
+
+def _fresh_pair(ctx: CheckContext, label: str) -> tuple[Identity, str]:
+    user = ctx.user(label)
+    ctx.identities.token(user)
+    return user, user.refresh_token
+
+
+@check(
+    "authn.refresh-rotation",
+    description="Refreshing answers a new pair, and the refresh token used is revoked (rotation).",
+    owasp=Owasp.API2,
+    operations=("refreshTokens",),
+)
+def refresh_rotation(ctx: CheckContext) -> None:
+    _, first = _fresh_pair(ctx, "rotator")
+    response = _refresh(ctx, first)
+    ctx.expect_status(
+        response, 200, operation="refreshTokens", title="a fresh refresh token failed"
+    )
+    second = ctx.json_object(response, operation="refreshTokens").get("refresh_token")
+    if not isinstance(second, str) or second == first:
+        ctx.fail(
+            "refreshing did not issue a new refresh token",
+            expected="a refresh token other than the one used",
+            seen=repr(second)[:80],
+            response=response,
+            operation="refreshTokens",
+        )
+    again = _refresh(ctx, first)
+    _expect_401(ctx, again, "refreshTokens", "a used refresh token refreshed again")
+
+
+@check(
+    "authn.refresh-reuse-revokes",
+    description="Reusing a revoked refresh token revokes every refresh token of that user.",
+    owasp=Owasp.API2,
+    operations=("refreshTokens",),
+)
+def refresh_reuse_revokes(ctx: CheckContext) -> None:
+    _, first = _fresh_pair(ctx, "reuser")
+    response = _refresh(ctx, first)
+    ctx.expect_status(
+        response, 200, operation="refreshTokens", title="a fresh refresh token failed"
+    )
+    second = str(ctx.json_object(response, operation="refreshTokens").get("refresh_token"))
+    _refresh(ctx, first)  # The theft signal: a revoked token comes back.
+    after = _refresh(ctx, second)
+    _expect_401(ctx, after, "refreshTokens", "the newer token survived the reuse of a revoked one")
+
+
+@check(
+    "authn.logout-revokes",
+    description="After logout (204) the refresh token no longer refreshes; logout is idempotent.",
+    owasp=Owasp.API2,
+    operations=("logout", "refreshTokens"),
+)
+def logout_revokes(ctx: CheckContext) -> None:
+    _, token = _fresh_pair(ctx, "leaving")
+    for attempt in ("logout", "a second logout"):
+        response = ctx.call("logout", json={"refresh_token": token})
+        ctx.expect_status(response, 204, operation="logout", title=f"{attempt} did not answer 204")
+    _expect_401(ctx, _refresh(ctx, token), "logout", "a logged-out refresh token refreshed")
+
+
+@check(
+    "authn.password-change-revokes",
+    description=(
+        "Changing the password revokes the account's refresh tokens; only the new password logs in."
+    ),
+    owasp=Owasp.API2,
+    operations=("updateUser", "refreshTokens", "login"),
+)
+def password_change_revokes(ctx: CheckContext) -> None:
+    user, token = _fresh_pair(ctx, "changer")
+    old, new = user.password, user.password + "-changed"
+    response = ctx.call(
+        "updateUser", as_=user, path={"user_id": user.user_id}, json={"password": new}
+    )
+    ctx.expect_status(response, 200, operation="updateUser", title="a password change failed")
+    user.password = new
+    _expect_401(
+        ctx, _refresh(ctx, token), "updateUser", "a refresh token survived a password change"
+    )
+    stale = ctx.identities.login_response(user.email, old)
+    ctx.expect_status(stale, 401, operation="login", title="the old password still logs in")
+    fresh = ctx.identities.login_response(user.email, new)
+    ctx.expect_status(fresh, 200, operation="login", title="the new password does not log in")
+
+
+@check(
+    "authn.token-no-store",
+    description="Token responses (login, refresh) carry Cache-Control: no-store.",
+    owasp=Owasp.API8,
+    operations=("login", "refreshTokens"),
+)
+def token_no_store(ctx: CheckContext) -> None:
+    user = ctx.user("cacher")
+    login = ctx.identities.login_response(user.email, user.password)
+    ctx.expect_status(login, 200, operation="login", title="login failed")
+    token = str(ctx.json_object(login, operation="login").get("refresh_token"))
+    for operation, response in (("login", login), ("refreshTokens", _refresh(ctx, token))):
+        if "no-store" not in response.headers.get("Cache-Control", ""):
+            ctx.fail(
+                "a token response may be cached",
+                expected="Cache-Control: no-store",
+                seen=repr(response.headers.get("Cache-Control")),
+                response=response,
+                operation=operation,
+            )

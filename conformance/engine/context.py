@@ -1,0 +1,174 @@
+"""What a contract check gets: the target, the contract, the run's users and a few helpers.
+
+One `CheckContext` is made per check, so that every `Failure` it raises carries its id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any, NoReturn
+
+import httpx
+
+from .failures import Failure, Skip
+from .http import TargetClient
+from .identities import Identities, Identity
+from .registry import Check
+from .settings import ProfileSettings
+from .spec import Operation, SpecIndex
+
+__all__ = ["CheckContext"]
+
+
+class CheckContext:
+    """The one argument of every contract check."""
+
+    def __init__(
+        self,
+        check: Check,
+        *,
+        client: TargetClient,
+        spec: SpecIndex,
+        identities: Identities,
+        depth: ProfileSettings,
+    ) -> None:
+        self.check = check
+        self.client = client
+        self.spec = spec
+        self.identities = identities
+        self.depth = depth
+
+    # -- users -----------------------------------------------------------------------------
+
+    def user(self, label: str = "user") -> Identity:
+        """A new account of the run's own, logged in."""
+        return self.identities.sign_up(label)
+
+    def admin(self) -> Identity:
+        """The admin account; skips the check when no admin credentials were given."""
+        admin = self.identities.admin()
+        if admin is None:
+            self.skip(
+                "needs admin credentials (--admin-email/--admin-password or "
+                "CONFORMANCE_ADMIN_EMAIL/CONFORMANCE_ADMIN_PASSWORD)"
+            )
+        return admin
+
+    # -- requests --------------------------------------------------------------------------
+
+    def operation(self, operation_id: str) -> Operation:
+        try:
+            return self.spec[operation_id]
+        except KeyError:
+            self.skip(f"the contract has no operation {operation_id!r}")
+
+    def call(
+        self,
+        operation_id: str,
+        *,
+        as_: Identity | None = None,
+        path: Mapping[str, object] | None = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """Send a request to an operation of the contract, as `as_` (anonymous when None)."""
+        operation = self.operation(operation_id)
+        sent_headers = dict(self.identities.headers(as_)) if as_ is not None else {}
+        sent_headers.update(headers or {})
+        return self.client.request(
+            operation.method.upper(),
+            operation.url_path(**(path or {})),
+            headers=sent_headers,
+            **kwargs,
+        )
+
+    def raw(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send a request to any path of the target (for paths the contract does not list)."""
+        return self.client.request(method, path, **kwargs)
+
+    # -- verdicts --------------------------------------------------------------------------
+
+    def fail(
+        self,
+        title: str,
+        *,
+        expected: str,
+        seen: str,
+        response: httpx.Response | None = None,
+        operation: str | None = None,
+    ) -> NoReturn:
+        raise Failure(
+            check_id=self.check.id,
+            operation=operation,
+            title=title,
+            expected=expected,
+            seen=seen,
+            response=response,
+        )
+
+    def skip(self, reason: str) -> NoReturn:
+        raise Skip(reason)
+
+    def expect_status(
+        self,
+        response: httpx.Response,
+        expected: int | Collection[int],
+        *,
+        operation: str | None,
+        title: str,
+    ) -> None:
+        """Fail unless the response has the expected status (or one of them)."""
+        allowed = {expected} if isinstance(expected, int) else set(expected)
+        if response.status_code not in allowed:
+            self.fail(
+                title,
+                expected=" or ".join(str(code) for code in sorted(allowed)),
+                seen=f"{response.status_code} {_excerpt(response)}",
+                response=response,
+                operation=operation,
+            )
+
+    def json_object(self, response: httpx.Response, *, operation: str | None) -> dict[str, Any]:
+        """The response body as a JSON object, or a failure."""
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            self.fail(
+                "the body is not a JSON object",
+                expected="a JSON object",
+                seen=_excerpt(response),
+                response=response,
+                operation=operation,
+            )
+        return body
+
+    def json_list(self, response: httpx.Response, *, operation: str | None) -> list[Any]:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, list):
+            self.fail(
+                "the body is not a JSON array",
+                expected="a JSON array",
+                seen=_excerpt(response),
+                response=response,
+                operation=operation,
+            )
+        return body
+
+    # -- fixtures made through the API -----------------------------------------------------
+
+    def create_item(self, owner: Identity, **fields: object) -> dict[str, Any]:
+        """Create an item as `owner` (a title is made up when not given)."""
+        body = {"title": f"cf-{self.identities.run_tag} item", **fields}
+        response = self.call("createItem", as_=owner, json=body)
+        self.expect_status(response, 201, operation="createItem", title="creating an item failed")
+        return self.json_object(response, operation="createItem")
+
+
+def _excerpt(response: httpx.Response, limit: int = 200) -> str:
+    text = response.text.strip().replace("\n", " ")
+    return text if len(text) <= limit else text[:limit] + "..."

@@ -1,0 +1,157 @@
+"""The events a run emits, in order; reporters consume them and never reach into the engine.
+
+RunStarted
+PhaseStarted("contract") CheckFinished* PhaseFinished
+PhaseStarted("generic") GenericProgress* Notice* PhaseFinished
+PhaseStarted("cleanup") CleanupFinished PhaseFinished
+RunFinished (carries the whole `RunResult`)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .registry import REGISTRY, Family
+from .results import Outcome, Status
+
+__all__ = [
+    "CheckFinished",
+    "CleanupFinished",
+    "Event",
+    "EventSink",
+    "GenericProgress",
+    "Notice",
+    "PhaseFinished",
+    "PhaseStarted",
+    "RunFinished",
+    "RunResult",
+    "RunStarted",
+]
+
+
+class Event:
+    """The base of every event."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunStarted(Event):
+    url: str
+    spec: str
+    seed: int
+    run_tag: str
+    profile: str
+    workers: int
+    embedded: bool
+    has_admin: bool
+    checks: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseStarted(Event):
+    name: str
+    # How many steps the phase has, when known (contract checks), for a progress bar.
+    total: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseFinished(Event):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckFinished(Event):
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class GenericProgress(Event):
+    """Schemathesis finished one scenario (an operation in a phase, or a stateful sequence)."""
+
+    phase: str
+    label: str | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notice(Event):
+    """Something the user should know that is not a check result."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CleanupFinished(Event):
+    deleted: int
+    left: tuple[str, ...]
+    kept: bool
+
+
+@dataclass(slots=True)
+class RunResult:
+    """Everything a run found; the reports serialise this."""
+
+    url: str
+    spec: str
+    seed: int
+    run_tag: str
+    profile: str
+    started_at: str
+    duration: float = 0.0
+    outcomes: list[Outcome] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    requests_sent: int = 0
+    deleted: int = 0
+    left: tuple[str, ...] = ()
+    kept_data: bool = False
+
+    def counts(self) -> Counter[Status]:
+        return Counter(outcome.status for outcome in self.outcomes)
+
+    @property
+    def failed(self) -> bool:
+        return any(outcome.status.is_problem for outcome in self.outcomes)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def by_family(self) -> dict[Family, Counter[Status]]:
+        table: dict[Family, Counter[Status]] = {}
+        for outcome in self.outcomes:
+            family = _family_of(outcome.check_id)
+            table.setdefault(family, Counter())[outcome.status] += 1
+        return dict(sorted(table.items(), key=lambda row: list(Family).index(row[0])))
+
+    def by_operation(self) -> dict[str, Counter[Status]]:
+        table: dict[str, Counter[Status]] = {}
+        for outcome in self.outcomes:
+            for operation in _operations_of(outcome):
+                table.setdefault(operation, Counter())[outcome.status] += 1
+        return dict(sorted(table.items()))
+
+
+def _family_of(check_id: str) -> Family:
+    return Family(check_id.split(".", 1)[0])
+
+
+def _operations_of(outcome: Outcome) -> tuple[str, ...]:
+    if outcome.operation is not None:
+        return (outcome.operation,)
+    if outcome.check_id in REGISTRY:
+        operations = REGISTRY.get(outcome.check_id).operations
+        if operations:
+            return operations
+    return ("(whole API)",)
+
+
+@dataclass(frozen=True, slots=True)
+class RunFinished(Event):
+    result: RunResult
+
+
+class EventSink(Protocol):
+    """Anything that takes events: a reporter, or a list of them."""
+
+    def handle(self, event: Event) -> None: ...

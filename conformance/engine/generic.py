@@ -1,0 +1,293 @@
+"""Generic conformance: schemathesis's Python API, every default check, every phase.
+
+Schemathesis generates positive and negative requests for every operation (examples,
+coverage, fuzzing, and stateful sequences through the contract's links) and runs its
+default checks on each response. This module configures it for the run (seed, depth,
+workers, rate cap, the run's own user as the bearer), turns its events into our outcomes,
+and remembers the accounts it signed up so that the clean-up deletes them too.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import schemathesis
+from schemathesis.config import ConfigError, SchemathesisConfig
+from schemathesis.core.errors import InvalidSchema, LoaderError
+from schemathesis.engine import Status as StStatus
+from schemathesis.engine import events as st_events
+from schemathesis.engine import from_schema
+
+from ..errors import SpecError, UsageError
+from .events import Event, GenericProgress, Notice
+from .identities import Identities, Identity, IdentityError
+from .registry import REGISTRY
+from .results import FailureRecord, Outcome, RequestRecord, ResponseRecord, Status, judged
+from .settings import RunSettings
+from .spec import SpecIndex
+
+if TYPE_CHECKING:
+    from schemathesis import AuthContext, Case
+    from schemathesis.engine.recorder import ScenarioRecorder
+
+__all__ = ["GENERIC_RUN_ERRORS", "GenericRun"]
+
+# The id under which requests that schemathesis could not complete are reported.
+GENERIC_RUN_ERRORS = "generic.run-errors"
+
+# Valid data the contract still allows to be refused, by operation: an email already taken.
+_BUSINESS_REFUSALS = {"createUser": [400], "updateUser": [400]}
+_POSITIVE_DEFAULT = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
+MAX_BODY = 2000
+
+
+def schemathesis_config(settings: RunSettings, url: str, spec: SpecIndex) -> SchemathesisConfig:
+    """The schemathesis configuration of a run, as its TOML would say it."""
+    depth = settings.depth
+    data: dict[str, Any] = {
+        "base-url": url,
+        "workers": settings.workers,
+        "request-timeout": settings.request_timeout,
+        # Schemathesis must not write its cache or Hypothesis's database into the user's folder.
+        "cache": {"enabled": False},
+        "generation": {"mode": "all", "max-examples": depth.max_examples, "database": "none"},
+        "phases": {"stateful": {"max-steps": depth.stateful_max_steps}},
+        "auth": {"auto-signup": False},
+        # Failures carry complete curl lines: the tokens are the run's own throwaway users'.
+        "output": {"sanitization": {"enabled": False}},
+        "operations": [
+            {
+                "include-operation-id": operation_id,
+                "checks": {
+                    "positive_data_acceptance": {
+                        "expected-statuses": [*_POSITIVE_DEFAULT, *statuses]
+                    }
+                },
+            }
+            for operation_id, statuses in _BUSINESS_REFUSALS.items()
+            if operation_id in spec.operations
+        ],
+    }
+    if settings.seed is not None:
+        data["seed"] = settings.seed
+    if settings.rate_limit is not None:
+        data["rate-limit"] = settings.rate_limit.text
+    if depth.generic_max_time is not None:
+        data["max-time"] = depth.generic_max_time
+    try:
+        return SchemathesisConfig.from_dict(data)
+    except ConfigError as exc:
+        raise UsageError(f"schemathesis refused the configuration: {exc}") from exc
+
+
+@dataclass
+class _Tally:
+    """Per (check id, operation): successes and failures seen across every phase."""
+
+    passed: set[tuple[str, str | None]] = field(default_factory=set)
+    failures: dict[tuple[str, str | None], dict[tuple[str, str], FailureRecord]] = field(
+        default_factory=dict
+    )
+    errors: dict[str | None, list[str]] = field(default_factory=dict)
+
+
+class _RunUser:
+    """The account schemathesis sends requests as; replaced if a generated request deletes it."""
+
+    def __init__(self, identities: Identities) -> None:
+        self._identities = identities
+        self._lock = threading.Lock()
+        self._identity: Identity | None = None
+
+    def token(self) -> str:
+        with self._lock:
+            if self._identity is not None:
+                try:
+                    return self._identities.token(self._identity, force=True)
+                except IdentityError:
+                    pass  # Deleted, or its password changed by a generated request: make another.
+            self._identity = self._identities.sign_up("fuzz")
+            return self._identities.token(self._identity)
+
+
+class GenericRun:
+    """One schemathesis run against the target."""
+
+    def __init__(
+        self, settings: RunSettings, url: str, spec: SpecIndex, identities: Identities
+    ) -> None:
+        self._settings = settings
+        self._url = url
+        self._spec = spec
+        self._identities = identities
+        self._tally = _Tally()
+        self.config = schemathesis_config(settings, url, spec)
+        self.seed = self.config.seed
+
+    def outcomes(self) -> list[Outcome]:
+        """The outcomes, after `execute` has been consumed."""
+        tally, outcomes = self._tally, []
+        keys = sorted(tally.passed | set(tally.failures), key=lambda key: (key[0], key[1] or ""))
+        for check_id, operation in keys:
+            found = tally.failures.get((check_id, operation))
+            if found:
+                waiver = self._settings.waiver_for(check_id, operation)
+                outcomes.append(
+                    judged(
+                        check_id,
+                        operation,
+                        tuple(found.values()),
+                        waiver=waiver.reason if waiver is not None else None,
+                    )
+                )
+            else:
+                outcomes.append(Outcome(check_id, operation, Status.PASSED))
+        for operation, messages in sorted(tally.errors.items(), key=lambda row: row[0] or ""):
+            outcomes.append(
+                Outcome(GENERIC_RUN_ERRORS, operation, Status.ERROR, reason="; ".join(messages[:3]))
+            )
+        return outcomes
+
+    def execute(self) -> Iterator[Event]:
+        """Run every phase, yielding progress; the outcomes are read afterwards."""
+        try:
+            schema = schemathesis.openapi.from_dict(self._spec.document, config=self.config)
+        except (LoaderError, InvalidSchema) as exc:
+            raise SpecError(
+                f"schemathesis cannot load it: {exc}", source=self._spec.source
+            ) from exc
+        run_user = _RunUser(self._identities)
+
+        class RunUserAuth:
+            """Bearer auth with the run's own user; schemathesis refetches it on a 401."""
+
+            def get(self, case: Case[Any], context: AuthContext) -> str:
+                return run_user.token()
+
+            def set(self, case: Case[Any], data: str, context: AuthContext) -> None:
+                case.headers["Authorization"] = f"Bearer {data}"
+
+        schema.auth(refresh_interval=60, retry_on=[401])(RunUserAuth)
+        for event in from_schema(schema).execute():
+            if isinstance(event, st_events.ScenarioFinished):
+                self._record(event.recorder)
+                yield GenericProgress(
+                    phase=event.phase.value,
+                    label=self._spec.operation_name(event.label),
+                    status=event.status.value,
+                )
+                if event.status == StStatus.ERROR:
+                    self._note_error(event.label, "the scenario errored")
+            elif isinstance(event, st_events.NonFatalError):
+                operation = (
+                    self._spec.operation_name(event.label) if event.related_to_operation else None
+                )
+                message = f"{event.info.title}: {event.info.message}".strip()
+                self._note_error(operation, message)
+                yield Notice(f"schemathesis: {event.label}: {_one_line(message)}")
+            elif isinstance(event, st_events.FatalError):
+                self._note_error(None, repr(event.exception))
+                yield Notice(f"schemathesis stopped: {_one_line(str(event.exception))}")
+
+    def _note_error(self, operation: str | None, message: str) -> None:
+        messages = self._tally.errors.setdefault(operation, [])
+        if message not in messages:
+            messages.append(message)
+
+    def _record(self, recorder: ScenarioRecorder) -> None:
+        self._adopt_sign_ups(recorder)
+        for case_id, nodes in recorder.checks.items():
+            case_node = recorder.cases.get(case_id)
+            label = case_node.value.operation.label if case_node is not None else None
+            for node in nodes:
+                check_id = _check_id(node.name)
+                if node.failure_info is None:
+                    if node.status == StStatus.SUCCESS:
+                        self._tally.passed.add((check_id, self._spec.operation_name(label)))
+                    continue
+                failure = node.failure_info.failure
+                operation = self._spec.operation_name(failure.operation or label)
+                interaction = recorder.interactions.get(failure.case_id or case_id)
+                record = FailureRecord(
+                    check_id=check_id,
+                    operation=operation,
+                    title=failure.title,
+                    expected=_expected(node.name),
+                    seen=_one_line(failure.message) or failure.title,
+                    request=_request(interaction.request) if interaction is not None else None,
+                    response=_response(interaction.response)
+                    if interaction is not None and interaction.response is not None
+                    else None,
+                    curl=node.failure_info.code_sample,
+                )
+                found = self._tally.failures.setdefault((check_id, operation), {})
+                found.setdefault((failure.title, record.seen), record)
+
+    def _adopt_sign_ups(self, recorder: ScenarioRecorder) -> None:
+        """Accounts that generated requests signed up are the run's too: clean them up."""
+        create = self._spec.operations.get("createUser")
+        if create is None:
+            return
+        for interaction in recorder.interactions.values():
+            request, response = interaction.request, interaction.response
+            if (
+                response is None
+                or response.status_code != 201
+                or request.method != "POST"
+                or urlsplit(request.uri).path != create.path
+                or not request.body
+            ):
+                continue
+            try:
+                sent, answered = json.loads(request.body), json.loads(response.content)
+            except ValueError:
+                continue
+            if isinstance(sent, dict) and isinstance(answered, dict):
+                email, password = sent.get("email"), sent.get("password")
+                if isinstance(email, str) and isinstance(password, str):
+                    user_id = answered.get("id")
+                    self._identities.adopt(
+                        email, password, user_id if isinstance(user_id, int) else None
+                    )
+
+
+def _check_id(name: str) -> str:
+    registered = REGISTRY.by_schemathesis_name(name)
+    return registered.id if registered is not None else "generic." + name.replace("_", "-")
+
+
+def _expected(name: str) -> str:
+    registered = REGISTRY.by_schemathesis_name(name)
+    return registered.description if registered is not None else name
+
+
+def _one_line(text: str, limit: int = 400) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit] + "..."
+
+
+def _text(content: bytes | None) -> str:
+    text = (content or b"").decode("utf-8", "replace")
+    return text if len(text) <= MAX_BODY else text[:MAX_BODY] + "..."
+
+
+def _request(request: Any) -> RequestRecord:
+    return RequestRecord(
+        method=str(request.method),
+        url=str(request.uri),
+        headers={key: ", ".join(values) for key, values in request.headers.items()},
+        body=_text(request.body) if request.body else None,
+    )
+
+
+def _response(response: Any) -> ResponseRecord:
+    return ResponseRecord(
+        status_code=int(response.status_code),
+        headers={key: ", ".join(values) for key, values in response.headers.items()},
+        body=_text(response.content),
+    )

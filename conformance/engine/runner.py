@@ -1,0 +1,268 @@
+"""The run: resolve the target, run the contract checks and schemathesis, clean up, report.
+
+`run()` is the engine's entry point. It emits events to a sink (the reporters) and
+returns the `RunResult`; it raises only `ConformanceError`s (spec, usage, target), never
+for a failing deployment.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import httpx
+
+from ..errors import TargetError, UsageError
+from .catalogue import load_checks
+from .context import CheckContext
+from .events import (
+    CheckFinished,
+    CleanupFinished,
+    Event,
+    EventSink,
+    Notice,
+    PhaseFinished,
+    PhaseStarted,
+    RunFinished,
+    RunResult,
+    RunStarted,
+)
+from .failures import Failure, Skip
+from .generic import GenericRun
+from .http import TargetClient
+from .identities import Identities, IdentityError
+from .registry import Check, Registry
+from .results import Outcome, Status, judged
+from .settings import RunSettings
+from .spec import SpecIndex, load_spec
+
+__all__ = ["run"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    url: str
+    embedded: bool
+    admin_email: str | None
+    admin_password: str | None
+
+
+@contextmanager
+def _target(settings: RunSettings) -> Iterator[_Target]:
+    """The deployment under test: the given URL, or the reference started for the run."""
+    if settings.url is not None:
+        yield _Target(settings.url, False, settings.admin_email, settings.admin_password)
+        return
+    from ..embedded import embedded_reference
+
+    with embedded_reference() as embedded:
+        yield _Target(
+            embedded.url,
+            True,
+            settings.admin_email or embedded.admin_email,
+            settings.admin_password or embedded.admin_password,
+        )
+
+
+def run(settings: RunSettings, sink: EventSink) -> RunResult:
+    """Test one deployment against the contract; see the module docstring."""
+    registry = load_checks()
+    spec = load_spec(settings.spec)
+    with ExitStack() as stack:
+        target = stack.enter_context(_target(settings))
+        client = TargetClient(
+            target.url, timeout=settings.request_timeout, rate_limit=settings.rate_limit
+        )
+        stack.callback(client.close)
+        _preflight(client, target.url)
+        identities = Identities(
+            client,
+            spec,
+            run_tag=settings.run_tag,
+            admin_email=target.admin_email,
+            admin_password=target.admin_password,
+        )
+        if identities.has_admin:
+            try:
+                identities.admin()
+            except IdentityError as exc:
+                raise UsageError(
+                    f"the admin credentials do not log in ({exc.message})",
+                    hint="check --admin-email/--admin-password",
+                ) from exc
+        return _Run(settings, registry, spec, target, client, identities, sink).execute()
+
+
+def _preflight(client: TargetClient, url: str) -> None:
+    try:
+        client.request("GET", "/")
+    except httpx.TransportError as exc:
+        raise TargetError(f"cannot reach {url}: {_reason(exc)}", url=url) from exc
+
+
+def _reason(exc: httpx.TransportError) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.split("] ")[-1]
+
+
+class _Run:
+    def __init__(
+        self,
+        settings: RunSettings,
+        registry: Registry,
+        spec: SpecIndex,
+        target: _Target,
+        client: TargetClient,
+        identities: Identities,
+        sink: EventSink,
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.spec = spec
+        self.target = target
+        self.client = client
+        self.identities = identities
+        self.sink = sink
+        self.generic = (
+            GenericRun(settings, target.url, spec, identities) if settings.generic else None
+        )
+        self.result = RunResult(
+            url=target.url,
+            spec=spec.source,
+            seed=self.generic.seed if self.generic is not None else settings.seed or 0,
+            run_tag=settings.run_tag,
+            profile=settings.profile.value,
+            started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            kept_data=settings.keep_data,
+        )
+
+    def emit(self, event: Event) -> None:
+        if isinstance(event, CheckFinished):
+            self.result.outcomes.append(event.outcome)
+        elif isinstance(event, Notice):
+            self.result.notices.append(event.message)
+        self.sink.handle(event)
+
+    def execute(self) -> RunResult:
+        started = time.monotonic()
+        checks = [
+            item for item in self.registry.contract_checks() if self.settings.selects(item.id)
+        ]
+        self.emit(
+            RunStarted(
+                url=self.target.url,
+                spec=self.spec.source,
+                seed=self.result.seed,
+                run_tag=self.settings.run_tag,
+                profile=self.settings.profile.value,
+                workers=self.settings.workers,
+                embedded=self.target.embedded,
+                has_admin=self.identities.has_admin,
+                checks=tuple(item.id for item in checks),
+            )
+        )
+        try:
+            self._contract(checks)
+            if self.generic is not None:
+                self._generic(self.generic)
+        finally:
+            self._clean_up()
+            self.result.requests_sent = self.client.requests_sent
+            self.result.duration = time.monotonic() - started
+        self.emit(RunFinished(self.result))
+        return self.result
+
+    # -- the contract checks ---------------------------------------------------------------
+
+    def _contract(self, checks: list[Check]) -> None:
+        self.emit(PhaseStarted("contract", total=len(checks)))
+        with ThreadPoolExecutor(
+            max_workers=self.settings.workers, thread_name_prefix="check"
+        ) as pool:
+            futures: list[Future[Outcome]] = [pool.submit(self._one, item) for item in checks]
+            for future in as_completed(futures):
+                self.emit(CheckFinished(future.result()))
+        self.emit(PhaseFinished("contract"))
+
+    def _one(self, item: Check) -> Outcome:
+        if item.needs_admin and not self.identities.has_admin:
+            return Outcome(
+                item.id,
+                None,
+                Status.SKIPPED,
+                reason="needs admin credentials (--admin-email/--admin-password or "
+                "CONFORMANCE_ADMIN_EMAIL/CONFORMANCE_ADMIN_PASSWORD)",
+            )
+        assert item.func is not None  # contract_checks() only lists callable checks
+        ctx = CheckContext(
+            item,
+            client=self.client,
+            spec=self.spec,
+            identities=self.identities,
+            depth=self.settings.depth,
+        )
+        started = time.monotonic()
+        try:
+            item.func(ctx)
+        except Failure as failure:
+            record = failure.to_record()
+            waiver = self.settings.waiver_for(item.id, record.operation)
+            return judged(
+                item.id,
+                record.operation,
+                (record,),
+                waiver=waiver.reason if waiver is not None else None,
+                duration=time.monotonic() - started,
+            )
+        except Skip as skip:
+            return Outcome(item.id, None, Status.SKIPPED, reason=skip.reason)
+        except IdentityError as exc:
+            return Outcome(
+                item.id,
+                None,
+                Status.ERROR,
+                time.monotonic() - started,
+                reason=f"could not make or log in a user of the run: {exc.message}",
+            )
+        except httpx.HTTPError as exc:
+            return Outcome(
+                item.id,
+                None,
+                Status.ERROR,
+                time.monotonic() - started,
+                reason=f"the request failed: {type(exc).__name__}: {exc}",
+            )
+        return Outcome(item.id, None, Status.PASSED, time.monotonic() - started)
+
+    # -- schemathesis ----------------------------------------------------------------------
+
+    def _generic(self, generic: GenericRun) -> None:
+        self.emit(PhaseStarted("generic"))
+        for event in generic.execute():
+            self.emit(event)
+        for outcome in generic.outcomes():
+            if self.settings.selects(outcome.check_id):
+                self.emit(CheckFinished(outcome))
+        self.emit(PhaseFinished("generic"))
+
+    # -- clean-up --------------------------------------------------------------------------
+
+    def _clean_up(self) -> None:
+        self.emit(PhaseStarted("cleanup"))
+        if self.settings.keep_data:
+            left = tuple(identity.email for identity in self.identities.created)
+            event = CleanupFinished(deleted=0, left=left, kept=True)
+        else:
+            try:
+                deleted, remaining = self.identities.clean_up()
+            except httpx.HTTPError as exc:
+                self.emit(Notice(f"clean-up stopped: {type(exc).__name__}: {exc}"))
+                deleted, remaining = 0, [identity.email for identity in self.identities.created]
+            event = CleanupFinished(deleted=deleted, left=tuple(remaining), kept=False)
+        self.result = replace(self.result, deleted=event.deleted, left=event.left)
+        self.emit(event)
+        self.emit(PhaseFinished("cleanup"))
