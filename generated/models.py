@@ -88,7 +88,7 @@ class UserCreateRequest(BaseModel):
             examples=['ada@example.com'],
             max_length=254,
             min_length=3,
-            pattern='^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+            pattern='^[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+@[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+\\.[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+$',
         ),
     ]
     """
@@ -118,7 +118,7 @@ class UserCreateResponse(BaseModel):
             examples=['ada@example.com'],
             max_length=254,
             min_length=3,
-            pattern='^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+            pattern='^[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+@[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+\\.[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+$',
         ),
     ]
     """
@@ -146,7 +146,7 @@ class UserUpdateRequest(BaseModel):
             examples=['ada@example.com'],
             max_length=254,
             min_length=3,
-            pattern='^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+            pattern='^[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+@[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+\\.[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+$',
         ),
     ] = None
     """
@@ -180,7 +180,7 @@ class UserUpdateResponse(BaseModel):
             examples=['ada@example.com'],
             max_length=254,
             min_length=3,
-            pattern='^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+            pattern='^[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+@[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+\\.[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+$',
         ),
     ] = None
     """
@@ -208,7 +208,7 @@ class UserResponse(BaseModel):
             examples=['ada@example.com'],
             max_length=254,
             min_length=3,
-            pattern='^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+            pattern='^[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+@[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+\\.[^@\\s\\u0000-\\u001f\\u007f-\\u009f\\ufeff]+$',
         ),
     ]
     """
