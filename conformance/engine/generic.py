@@ -10,6 +10,7 @@ and remembers the accounts it signed up so that the clean-up deletes them too.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -200,7 +201,7 @@ class GenericRun:
             messages.append(message)
 
     def _record(self, recorder: ScenarioRecorder) -> None:
-        self._adopt_sign_ups(recorder)
+        self._track_accounts(recorder)
         for case_id, nodes in recorder.checks.items():
             case_node = recorder.cases.get(case_id)
             label = case_node.value.operation.label if case_node is not None else None
@@ -228,32 +229,60 @@ class GenericRun:
                 found = self._tally.failures.setdefault((check_id, operation), {})
                 found.setdefault((failure.title, record.seen), record)
 
-    def _adopt_sign_ups(self, recorder: ScenarioRecorder) -> None:
-        """Accounts that generated requests signed up are the run's too: clean them up."""
-        create = self._spec.operations.get("createUser")
-        if create is None:
-            return
+    def _track_accounts(self, recorder: ScenarioRecorder) -> None:
+        """Follow what generated requests did to accounts, so that the clean-up can delete them.
+
+        Sign-ups are the run's accounts too; a password or email change and a deletion of one
+        of the run's accounts are noted, so that the clean-up logs in with what is current.
+        """
         for interaction in recorder.interactions.values():
             request, response = interaction.request, interaction.response
-            if (
-                response is None
-                or response.status_code != 201
-                or request.method != "POST"
-                or urlsplit(request.uri).path != create.path
-                or not request.body
+            if response is None or not 200 <= response.status_code < 300:
+                continue
+            path = urlsplit(request.uri).path
+            for operation_id, method in (
+                ("createUser", "POST"),
+                ("updateUser", "PATCH"),
+                ("deleteUser", "DELETE"),
             ):
-                continue
-            try:
-                sent, answered = json.loads(request.body), json.loads(response.content)
-            except ValueError:
-                continue
-            if isinstance(sent, dict) and isinstance(answered, dict):
-                email, password = sent.get("email"), sent.get("password")
-                if isinstance(email, str) and isinstance(password, str):
-                    user_id = answered.get("id")
-                    self._identities.adopt(
-                        email, password, user_id if isinstance(user_id, int) else None
+                operation = self._spec.operations.get(operation_id)
+                if operation is None or request.method != method:
+                    continue
+                user_id = _path_id(operation.path, path)
+                if user_id is None:
+                    continue
+                sent = _json_object(request.body)
+                if operation_id == "createUser":
+                    answered = _json_object(response.content)
+                    email, password = sent.get("email"), sent.get("password")
+                    if isinstance(email, str) and isinstance(password, str):
+                        new_id = answered.get("id")
+                        self._identities.adopt(
+                            email, password, new_id if isinstance(new_id, int) else None
+                        )
+                elif operation_id == "updateUser":
+                    self._identities.note_changed(
+                        user_id, email=sent.get("email"), password=sent.get("password")
                     )
+                else:
+                    self._identities.note_deleted(user_id)
+
+
+def _path_id(template: str, path: str) -> int | None:
+    """The id in `path` when it matches `template` (0 for a template without one)."""
+    pattern = re.sub(r"\\\{[^}]+\\\}", r"([0-9]+)", re.escape(template))
+    match = re.fullmatch(pattern, path)
+    if match is None:
+        return None
+    return int(match.group(1)) if match.groups() else 0
+
+
+def _json_object(content: bytes | None) -> dict[str, Any]:
+    try:
+        value = json.loads(content or b"")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _check_id(name: str) -> str:

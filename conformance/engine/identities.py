@@ -120,6 +120,21 @@ class Identities:
         self.track(identity)
         return identity
 
+    def note_changed(self, user_id: int, *, email: object, password: object) -> None:
+        """A generated request changed one of the run's accounts: keep its credentials current."""
+        for identity in self.created:
+            if identity.user_id == user_id:
+                if isinstance(email, str):
+                    identity.email = email
+                if isinstance(password, str):
+                    identity.password = password
+
+    def note_deleted(self, user_id: int) -> None:
+        """A generated request deleted one of the run's accounts: nothing to clean up."""
+        for identity in self.created:
+            if identity.user_id == user_id:
+                identity.deleted = True
+
     @property
     def created(self) -> list[Identity]:
         with self._lock:
