@@ -103,7 +103,7 @@ def load(
         typer.Option(help="Concurrent users (default 10; the pool with --arrival-rate)."),
     ] = None,
     spawn_rate: Annotated[
-        float | None, typer.Option(help="Users started per second (default: all in 1 s).")
+        float | None, typer.Option(help="Users started per second (default: all within 10 s).")
     ] = None,
     slo: Annotated[
         list[str] | None,

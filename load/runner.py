@@ -124,7 +124,9 @@ def prepare(
         url=url.rstrip("/"),
         run_time=seconds,
         users=users,
-        spawn_rate=spawn_rate or float(users),
+        # Sign-up and login hash passwords (Argon2): ramping up spreads that cost, as
+        # Locust's own default of one user a second does, over at most ten seconds.
+        spawn_rate=spawn_rate or max(1.0, users / 10),
         slos=parsed,
         report_dir=report_dir or Path("reports") / f"load-{stamp}",
         processes=processes,
