@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from .registry import REGISTRY, Family, Registry
 
-__all__ = ["load_checks", "render_catalogue"]
+__all__ = ["CATALOGUE_PATH", "load_checks", "main", "render_catalogue"]
 
 
 def load_checks() -> Registry:
@@ -20,7 +23,7 @@ def render_catalogue(registry: Registry | None = None) -> str:
     lines = [
         "# Check catalogue",
         "",
-        "<!-- Generated from the check registry by `conformance checks --write`; do not edit. -->",
+        "<!-- Generated from the check registry: `python -m conformance.engine.catalogue`. -->",
         "",
         "Every check `conformance run` performs, with its stable id, what it asserts and its",
         "category in the [OWASP API Security Top 10 (2023)](https://owasp.org/API-Security/editions/2023/en/0x11-t10/).",
@@ -33,7 +36,7 @@ def render_catalogue(registry: Registry | None = None) -> str:
         items = [item for item in registry if item.family is family]
         if not items:
             continue
-        lines += [f"## {family.heading} (`{family.value}`)", ""]
+        lines += [f"## {family.heading}: `{family.value}.*`", ""]
         lines += ["| id | asserts | OWASP 2023 | operations |", "|---|---|---|---|"]
         for item in items:
             note = " *admin*" if item.needs_admin else ""
@@ -46,3 +49,24 @@ def render_catalogue(registry: Registry | None = None) -> str:
             )
         lines.append("")
     return "\n".join(lines)
+
+
+CATALOGUE_PATH = Path("docs") / "checks.md"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m conformance.engine.catalogue [--check]`: write (or verify) docs/checks.md."""
+    from ..generate import find_project_root
+
+    args = sys.argv[1:] if argv is None else argv
+    path = find_project_root() / CATALOGUE_PATH
+    rendered = render_catalogue()
+    if "--check" in args:
+        current = path.read_text(encoding="utf-8") if path.is_file() else ""
+        return 0 if current == rendered else 1
+    path.write_text(rendered, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -16,9 +16,18 @@ import httpx
 from ..errors import InternalError
 from .settings import RateLimit
 
-__all__ = ["USER_AGENT", "RateLimiter", "TargetClient"]
+__all__ = ["USER_AGENT", "RateLimiter", "TargetClient", "json_body"]
 
 USER_AGENT = "conformance-run"
+
+
+def json_body(response: httpx.Response) -> dict[str, Any]:
+    """The body as a JSON object, or an empty dict when it is anything else."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 class RateLimiter:

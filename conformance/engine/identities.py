@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from .http import TargetClient
+from .http import TargetClient, json_body
 from .spec import SpecIndex
 
 __all__ = ["Identities", "Identity", "IdentityError"]
@@ -96,8 +96,8 @@ class Identities:
         )
         if response.status_code != 201:
             raise IdentityError(f"sign-up answered {response.status_code}", response)
-        body = response.json()
-        identity.user_id = body.get("id") if isinstance(body, dict) else None
+        user_id = json_body(response).get("id")
+        identity.user_id = user_id if isinstance(user_id, int) else None
         self.track(identity)
         if login:
             self.log_in(identity)
@@ -158,8 +158,8 @@ class Identities:
         self._store(identity, response)
 
     def _store(self, identity: Identity, response: httpx.Response) -> None:
-        body = response.json()
-        if not isinstance(body, dict) or "access_token" not in body:
+        body = json_body(response)
+        if "access_token" not in body:
             raise IdentityError("the token response has no access_token", response)
         identity.access_token = str(body["access_token"])
         identity.refresh_token = str(body.get("refresh_token", ""))
@@ -249,6 +249,5 @@ class Identities:
         me = self._client.request("GET", self._spec["readCurrentUser"].url_path(), headers=headers)
         if me.status_code != 200:
             return None
-        body = me.json()
-        user_id = body.get("id") if isinstance(body, dict) else None
+        user_id = json_body(me).get("id")
         return user_id if isinstance(user_id, int) else None

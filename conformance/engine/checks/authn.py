@@ -24,6 +24,18 @@ def _unb64(segment: str) -> bytes:
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
 
 
+def _jwt(ctx: CheckContext, token: str) -> tuple[str, str, str, dict[str, Any]]:
+    """The three segments of a JWT and its claims; skips the check for a token of another kind."""
+    parts = token.split(".")
+    try:
+        claims = json.loads(_unb64(parts[1])) if len(parts) == 3 else None
+    except ValueError:
+        claims = None
+    if not isinstance(claims, dict):
+        ctx.skip("the access token is not a JWT, so it cannot be altered")
+    return parts[0], parts[1], parts[2], claims
+
+
 def _probe(ctx: CheckContext, authorization: str | None, what: str) -> None:
     """Every probed operation answers 401 with `WWW-Authenticate: Bearer` to this credential."""
     headers = {"Authorization": authorization} if authorization is not None else {}
@@ -78,9 +90,9 @@ def garbage_token(ctx: CheckContext) -> None:
 )
 def tampered_signature(ctx: CheckContext) -> None:
     user = ctx.user("tamper")
-    header, payload, signature = ctx.identities.token(user).split(".")
-    claims = json.loads(_unb64(payload))
-    forged_claims = {**claims, "sub": str(int(claims.get("sub", "1")) + 1)}
+    header, payload, signature, claims = _jwt(ctx, ctx.identities.token(user))
+    subject = str(claims.get("sub", "1"))
+    forged_claims = {**claims, "sub": str(int(subject) + 1) if subject.isdigit() else subject + "x"}
     forged = f"{header}.{_b64(json.dumps(forged_claims).encode())}.{signature}"
     _probe(ctx, f"Bearer {forged}", "a token with an altered payload")
     flipped = _b64(bytes(byte ^ 0x55 for byte in _unb64(signature)))
@@ -95,7 +107,7 @@ def tampered_signature(ctx: CheckContext) -> None:
 )
 def alg_none(ctx: CheckContext) -> None:
     user = ctx.user("algnone")
-    payload = ctx.identities.token(user).split(".")[1]
+    _, payload, _, _ = _jwt(ctx, ctx.identities.token(user))
     for alg in ("none", "None", "NONE"):
         header = _b64(json.dumps({"alg": alg, "typ": "JWT"}).encode())
         _probe(ctx, f"Bearer {header}.{payload}.", f"an alg: {alg} token")

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 from ..context import CheckContext
+from ..http import json_body
 from ..registry import Owasp, check
 
 
@@ -30,8 +31,8 @@ def duplicate_signup(ctx: CheckContext) -> None:
         responses = list(pool.map(sign_up, variants))
     created = [response for response in responses if response.status_code == 201]
     for response in created:
-        body = response.json()
-        address = body.get("email") if isinstance(body, dict) else None
+        body = json_body(response)
+        address = body.get("email")
         ctx.identities.adopt_created(str(address or email), password, body.get("id"))
     others = sorted({response.status_code for response in responses if response.status_code != 201})
     if len(created) != 1 or others not in ([400], []):

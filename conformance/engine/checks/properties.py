@@ -7,6 +7,7 @@ import re
 import httpx
 
 from ..context import CheckContext
+from ..http import json_body
 from ..registry import Owasp, check
 
 # Field names (as JSON keys) that no response may carry.
@@ -29,7 +30,7 @@ def user_mass_assignment(ctx: CheckContext) -> None:
         body = {"email": email, "password": "a-long-password-3", field: value}
         response = ctx.call("createUser", json=body)
         if response.status_code == 201:
-            ctx.identities.adopt_created(email, "a-long-password-3", response.json().get("id"))
+            ctx.identities.adopt_created(email, "a-long-password-3", json_body(response).get("id"))
         ctx.expect_status(response, 422, operation="createUser", title=f"sign-up accepted {field}")
     user = ctx.user("patcher")
     response = ctx.call(
@@ -119,7 +120,7 @@ def no_secrets(ctx: CheckContext) -> None:
     email = ctx.identities.email_for("secret")
     signup = ctx.call("createUser", json={"email": email, "password": "a-long-password-4"})
     if signup.status_code == 201:
-        ctx.identities.adopt_created(email, "a-long-password-4", signup.json().get("id"))
+        ctx.identities.adopt_created(email, "a-long-password-4", json_body(signup).get("id"))
     seen.append(("createUser", signup))
     admin = ctx.identities.admin()
     if admin is not None:
