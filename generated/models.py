@@ -318,11 +318,15 @@ class Loc(RootModel[str]):
     root: Annotated[str, Field(max_length=1024)]
 
 
+class Loc1(RootModel[int]):
+    root: Annotated[int, Field(ge=0, le=2147483647)]
+
+
 class ValidationErrorItem(BaseModel):
     model_config = ConfigDict(
         extra='forbid',
     )
-    loc: Annotated[list[Loc | int], Field(max_length=32)]
+    loc: Annotated[list[Loc | Loc1], Field(max_length=32)]
     msg: Annotated[str, Field(max_length=4096)]
     type: Annotated[str, Field(max_length=128)]
     ctx: Annotated[dict[str, Any] | None, Field(max_length=16)] = None
