@@ -1,0 +1,162 @@
+"""A read-only view of an OpenAPI document for the rules: `$ref`s and operations.
+
+Every accessor tolerates a malformed document (see `tree`): rules never crash on one,
+they only see less of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+from urllib.parse import unquote
+
+from .tree import HTTP_METHODS, JsonPath, as_list, as_map, with_string_keys
+from .walk import Locations, locate
+
+__all__ = ["Operation", "Spec"]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation under `paths`, with the path item it belongs to."""
+
+    route: str
+    method: str
+    node: dict[str, Any]
+    path: JsonPath
+    path_item: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        """How messages name the operation: `POST /api/v1/users/`."""
+        return f"{self.method.upper()} {self.route}"
+
+    @property
+    def operation_id(self) -> str | None:
+        """The operationId, if it is a non-empty string."""
+        value = self.node.get("operationId")
+        return value if isinstance(value, str) and value else None
+
+
+class Spec:
+    """The document, with `$ref` resolution and the walks the rules share."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        """Wrap a document that `structure_problem` accepted; keys are made strings."""
+        self.root: dict[str, Any] = with_string_keys(dict(document))
+
+    def lookup(self, ref: str) -> tuple[Any, JsonPath] | None:
+        """The node a local `$ref` (`#/...`) names and its path; None if it names nothing."""
+        if not ref.startswith("#"):
+            return None
+        fragment = unquote(ref[1:])
+        if fragment and not fragment.startswith("/"):
+            return None
+        node: Any = self.root
+        path: list[str | int] = []
+        for raw in fragment.split("/")[1:]:
+            part = raw.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+                path.append(part)
+            elif (
+                isinstance(node, list)
+                and part.isascii()
+                and part.isdigit()
+                and int(part) < len(node)
+            ):
+                node = node[int(part)]
+                path.append(int(part))
+            else:
+                return None
+        return node, tuple(path)
+
+    def resolve(self, node: Any, path: JsonPath) -> tuple[Any, JsonPath]:
+        """Follow `$ref`s from `node` to the object they name, and that object's own path.
+
+        A dangling, external or circular `$ref` resolves to None at the path of the last
+        `$ref` followed; the `invalid-ref` rule reports those.
+        """
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            target = None if ref in seen else self.lookup(ref)
+            if target is None:
+                return None, path
+            seen.add(ref)
+            node, path = target
+        return node, path
+
+    def resolved_map(self, node: Any, path: JsonPath) -> tuple[dict[str, Any], JsonPath]:
+        """`resolve`, keeping only a mapping (an empty one for anything else)."""
+        target, target_path = self.resolve(node, path)
+        return as_map(target), target_path
+
+    @cached_property
+    def locations(self) -> Locations:
+        """Every parameter, header, media type, response, link and schema, where written."""
+        return locate(self.root)
+
+    @cached_property
+    def operations(self) -> list[Operation]:
+        """Every operation under `paths`, in document order."""
+        found = []
+        for route, item in as_map(self.root.get("paths")).items():
+            path_item, item_path = self.resolved_map(item, ("paths", route))
+            for method in HTTP_METHODS:
+                node = path_item.get(method)
+                if isinstance(node, dict):
+                    found.append(Operation(route, method, node, (*item_path, method), path_item))
+        return found
+
+    @cached_property
+    def operations_by_id(self) -> dict[str, Operation]:
+        """Operations by operationId; with duplicates, the first one wins."""
+        by_id: dict[str, Operation] = {}
+        for operation in self.operations:
+            if operation.operation_id is not None:
+                by_id.setdefault(operation.operation_id, operation)
+        return by_id
+
+    def parameters(self, operation: Operation) -> dict[tuple[str, str], dict[str, Any]]:
+        """The operation's parameters by (location, name), path-item ones overridden."""
+        merged: dict[tuple[str, str], dict[str, Any]] = {}
+        item_path = operation.path[:-1]
+        for owner, owner_path in (
+            (operation.path_item, item_path),
+            (operation.node, operation.path),
+        ):
+            for index, raw in enumerate(as_list(owner.get("parameters"))):
+                parameter, _ = self.resolved_map(raw, (*owner_path, "parameters", index))
+                name, where = parameter.get("name"), parameter.get("in")
+                if isinstance(name, str) and isinstance(where, str):
+                    merged[(where, name)] = parameter
+        return merged
+
+    def responses(self, operation: Operation) -> Iterator[tuple[str, dict[str, Any], JsonPath]]:
+        """(status code, resolved response, the response's own path) for each response."""
+        base = (*operation.path, "responses")
+        for code, raw in as_map(operation.node.get("responses")).items():
+            response, path = self.resolve(raw, (*base, code))
+            if isinstance(response, dict):
+                yield code, response, path
+
+    def request_body(self, operation: Operation) -> tuple[dict[str, Any], JsonPath] | None:
+        """The resolved request body and its path, if the operation takes one."""
+        if "requestBody" not in operation.node:
+            return None
+        body, path = self.resolved_map(
+            operation.node["requestBody"], (*operation.path, "requestBody")
+        )
+        return (body, path) if body else None
+
+    def is_secured(self, operation: Operation) -> bool:
+        """Whether the operation checks credentials (by its own `security`, or the document's).
+
+        It does when some requirement names a scheme; `security: []`, or only `{}`
+        requirements, mean that no credentials are ever looked at.
+        """
+        security = operation.node.get("security", self.root.get("security"))
+        return any(as_map(requirement) for requirement in as_list(security))

@@ -1,0 +1,5 @@
+"""The lint rules, one module per concern. Importing this package registers them all."""
+
+from . import examples, limits, links, operations, responses, validity
+
+__all__ = ["examples", "limits", "links", "operations", "responses", "validity"]

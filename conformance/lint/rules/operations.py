@@ -1,0 +1,96 @@
+"""Rules on how operations are named and grouped: operationId, tags, summary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..document import Spec
+from ..findings import Severity
+from ..registry import Violation, rule
+from ..tree import as_list, as_map
+
+
+@rule(
+    "operation-operationId",
+    severity=Severity.ERROR,
+    checks="Every operation has an `operationId`.",
+    why="Generated clients, links and the conformance reports name operations by it.",
+)
+def operation_id_present(spec: Spec) -> Iterator[Violation]:
+    """Operations without a non-empty operationId."""
+    for operation in spec.operations:
+        if operation.operation_id is None:
+            yield operation.path, f"{operation.label} has no operationId"
+
+
+@rule(
+    "operation-operationId-unique",
+    severity=Severity.ERROR,
+    checks="No two operations share an `operationId`.",
+    why="A duplicate makes links and generated client methods ambiguous.",
+)
+def operation_id_unique(spec: Spec) -> Iterator[Violation]:
+    """Every operation after the first that reuses an operationId."""
+    for operation in spec.operations:
+        first = spec.operations_by_id.get(operation.operation_id or "")
+        if first is not None and first is not operation:
+            message = f"operationId {operation.operation_id!r} is also used by {first.label}"
+            yield (*operation.path, "operationId"), message
+
+
+@rule(
+    "operation-tags",
+    severity=Severity.ERROR,
+    checks="Every operation has a non-empty `tags` list.",
+    why="Tags group operations in the docs and in generated clients; the contract requires one.",
+)
+def operation_tags(spec: Spec) -> Iterator[Violation]:
+    """Operations without tags."""
+    for operation in spec.operations:
+        if not as_list(operation.node.get("tags")):
+            yield operation.path, f"{operation.label} has no tags"
+
+
+@rule(
+    "operation-tag-defined",
+    severity=Severity.ERROR,
+    checks="Every tag an operation uses is declared in the top-level `tags`.",
+    why="An undeclared tag has no description and is usually a typo of a declared one.",
+)
+def operation_tag_defined(spec: Spec) -> Iterator[Violation]:
+    """Operation tags missing from the top-level tag list."""
+    names = (as_map(tag).get("name") for tag in as_list(spec.root.get("tags")))
+    declared = {name for name in names if isinstance(name, str)}
+    for operation in spec.operations:
+        for index, tag in enumerate(as_list(operation.node.get("tags"))):
+            # A tag that is not a string is the `oas-schema` rule's to report.
+            if isinstance(tag, str) and tag not in declared:
+                yield (*operation.path, "tags", index), f"tag {tag!r} is not declared in `tags`"
+
+
+@rule(
+    "contract:operation-summary",
+    severity=Severity.ERROR,
+    checks="Every operation has a `summary`.",
+    why="The summary names the operation in the docs and every report; the contract requires it.",
+)
+def operation_summary(spec: Spec) -> Iterator[Violation]:
+    """Operations without a non-empty summary."""
+    for operation in spec.operations:
+        summary = operation.node.get("summary")
+        if not isinstance(summary, str) or not summary.strip():
+            yield operation.path, f"{operation.label} has no summary"
+
+
+@rule(
+    "tag-description",
+    severity=Severity.WARNING,
+    checks="Every top-level tag has a `description`.",
+    why="The docs show it as the introduction to the tag's group of operations.",
+)
+def tag_description(spec: Spec) -> Iterator[Violation]:
+    """Declared tags without a description."""
+    for index, tag in enumerate(as_list(spec.root.get("tags"))):
+        description = as_map(tag).get("description")
+        if not isinstance(description, str) or not description.strip():
+            yield ("tags", index), f"tag {as_map(tag).get('name')!r} has no description"

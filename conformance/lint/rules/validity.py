@@ -1,0 +1,207 @@
+"""Rules that the document is valid OpenAPI and hangs together: schema, `$ref`s, components."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from openapi_spec_validator import (
+    OpenAPIV30SpecValidator,
+    OpenAPIV31SpecValidator,
+    OpenAPIV32SpecValidator,
+)
+from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
+from referencing.exceptions import Unresolvable
+
+from ..dialect import METASCHEMA, ValidationError, best_match, clip
+from ..document import Spec
+from ..findings import Severity
+from ..registry import Violation, rule
+from ..tree import JsonPath, as_list, as_map, json_pointer, node_at
+
+_VALIDATORS = {
+    "3.0": OpenAPIV30SpecValidator,
+    "3.1": OpenAPIV31SpecValidator,
+    "3.2": OpenAPIV32SpecValidator,
+}
+_VERSION = re.compile(r"(3\.[0-2])\.\d+(-[0-9A-Za-z.-]+)?")
+
+# Keys whose values are example data, not OpenAPI objects: a `$ref` inside is data too.
+_DATA_KEYS = frozenset({"example", "default", "const", "enum", "value"})
+# Keys whose values map free names to objects: a name there is never a data key.
+_NAME_MAPS = frozenset(
+    {
+        "paths",
+        "webhooks",
+        "schemas",
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+        "parameters",
+        "requestBodies",
+        "responses",
+        "headers",
+        "examples",
+        "links",
+        "callbacks",
+        "pathItems",
+        "securitySchemes",
+        "content",
+        "encoding",
+        "variables",
+        "mapping",
+    }
+)
+_COMPONENT_SECTIONS = (
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "links",
+    "callbacks",
+    "pathItems",
+)
+
+
+@rule(
+    "oas-schema",
+    severity=Severity.ERROR,
+    checks="openapi-spec-validator accepts the document; each schema is valid JSON Schema.",
+    why="Every other tool (code generators, Schemathesis, the docs) assumes a valid document.",
+)
+def oas_schema(spec: Spec) -> Iterator[Violation]:
+    """Run openapi-spec-validator, and check each schema against the 2020-12 metaschema.
+
+    The validator's structural pass runs first; its semantic pass only on a document the
+    structural pass accepts.
+    """
+    version = spec.root.get("openapi")
+    matched = _VERSION.fullmatch(version) if isinstance(version, str) else None
+    if matched is None:
+        message = f"`openapi` must be an OpenAPI 3.x version such as 3.1.0, not {version!r}"
+        yield ("openapi",), clip(message)
+        return
+    validator = _VALIDATORS[matched[1]](spec.root)
+    structural = list(validator.schema_validator.iter_errors(spec.root))
+    for error in structural:
+        yield _located(spec.root, (), error)
+    # OpenAPI 3.0 schemas are not JSON Schema 2020-12; the validator checks those itself.
+    own_schema_check = matched[1] != "3.0"
+    if own_schema_check:
+        yield from _schema_errors(spec)
+    if structural:
+        # The semantic pass assumes the structure the first pass checks; on a malformed
+        # document it would fail with a KeyError instead of a finding.
+        return
+    try:
+        for error in validator.iter_errors():
+            # Duplicate operationIds are `operation-operationId-unique`'s to report, with
+            # the operation's path. Errors that carry a JSON Schema keyword come from the
+            # validator's own schema checks, with paths relative to a schema it does not
+            # name; `_schema_errors` and `oas3-valid-schema-example` report those in full.
+            if isinstance(error, DuplicateOperationIDError):
+                continue
+            if not (own_schema_check and isinstance(error.validator, str)):
+                yield _located(spec.root, (), error)
+    except Unresolvable:
+        # The validator stops at the first dangling `$ref`; `invalid-ref` reports each
+        # of them with its path.
+        return
+
+
+def _schema_errors(spec: Spec) -> Iterator[Violation]:
+    """Each schema checked against the JSON Schema 2020-12 metaschema, at its own path."""
+    for found in spec.locations.schemas:
+        for error in METASCHEMA.iter_errors(found.node):
+            yield _located(spec.root, found.path, best_match([error]) or error)
+
+
+@rule(
+    "invalid-ref",
+    severity=Severity.ERROR,
+    checks="Every `$ref` names an object inside this document.",
+    why="A dangling reference leaves a schema undefined; other files are not part of the contract.",
+)
+def invalid_ref(spec: Spec) -> Iterator[Violation]:
+    """Each `$ref` that does not resolve, at the path of the `$ref` itself."""
+    for ref, path in _refs(spec.root, (), parent=None):
+        if not ref.startswith("#"):
+            yield path, f"{ref!r} points outside the document; the contract must be self-contained"
+        elif spec.lookup(ref) is None:
+            yield path, f"{ref!r} does not resolve"
+
+
+@rule(
+    "oas3-unused-component",
+    severity=Severity.WARNING,
+    checks="Every component (schema, response, parameter, ...) is referenced somewhere.",
+    why="An unused component is dead contract: reviewers read it, no request ever meets it.",
+)
+def unused_component(spec: Spec) -> Iterator[Violation]:
+    """Components that no `$ref` reaches."""
+    targets = {ref for ref, _ in _refs(spec.root, (), parent=None)}
+    components = as_map(spec.root.get("components"))
+    for section in _COMPONENT_SECTIONS:
+        for name in as_map(components.get(section)):
+            own = "#" + json_pointer(("components", section, name))
+            if not any(ref == own or ref.startswith(own + "/") for ref in targets):
+                yield ("components", section, name), f"{section} component {name!r} is never used"
+
+
+@rule(
+    "oas3-operation-security-defined",
+    severity=Severity.ERROR,
+    checks="Every security requirement names a scheme in `components.securitySchemes`.",
+    why="A requirement on an undefined scheme protects nothing, and clients cannot authenticate.",
+)
+def security_defined(spec: Spec) -> Iterator[Violation]:
+    """Security requirements (document-wide and per operation) naming unknown schemes."""
+    schemes = as_map(as_map(spec.root.get("components")).get("securitySchemes"))
+    owners: list[tuple[dict[str, Any], JsonPath]] = [(spec.root, ())]
+    owners += [(operation.node, operation.path) for operation in spec.operations]
+    for owner, path in owners:
+        for index, requirement in enumerate(as_list(owner.get("security"))):
+            for name in as_map(requirement):
+                if name not in schemes:
+                    yield (*path, "security", index), f"security scheme {name!r} is not defined"
+
+
+def _refs(node: Any, path: JsonPath, *, parent: str | int | None) -> Iterator[tuple[str, JsonPath]]:
+    """Every `$ref` string in the document, skipping example and default data."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _refs(item, (*path, index), parent=index)
+        return
+    if not isinstance(node, dict):
+        return
+    if isinstance(node.get("$ref"), str):
+        yield node["$ref"], (*path, "$ref")
+    keywords_here = parent not in _NAME_MAPS
+    for key, value in node.items():
+        if key == "$ref" or (keywords_here and key.startswith("x-")):
+            continue
+        data = key in _DATA_KEYS or (key == "examples" and isinstance(value, list))
+        if keywords_here and data:
+            continue
+        yield from _refs(value, (*path, key), parent=key)
+
+
+def _located(root: dict[str, Any], base: JsonPath, error: ValidationError) -> Violation:
+    """A validator's error as a violation at `base` plus the path the error gives."""
+    # Validators report mapping keys as they read them (a status code may come back as
+    # an int); walk the document so that keys print as keys and indices as indices.
+    path: list[str | int] = list(base)
+    node: Any = node_at(root, base)
+    for segment in error.absolute_path:
+        if isinstance(node, list) and isinstance(segment, int) and segment < len(node):
+            path.append(segment)
+            node = node[segment]
+        else:
+            path.append(str(segment))
+            node = as_map(node).get(str(segment))
+    return tuple(path), clip(str(error.message).split("\n", 1)[0])
