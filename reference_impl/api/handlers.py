@@ -56,13 +56,20 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 def _allowed_methods(request: Request) -> str:
     # Starlette names only the first route that matched the path; a path served by two
-    # routes (GET and POST of /users/) must list both.
+    # routes (GET and POST of /users/) must list both. Only routes of the same template
+    # count: `/users/{user_id}` also matches `/users/me`, which is another resource.
+    template: str | None = None
     methods: set[str] = set()
     for route in request.app.router.routes:
-        if isinstance(route, Route) and route.methods:
+        if not isinstance(route, Route) or not route.methods:
+            continue
+        if template is None:
             match, _ = route.matches(request.scope)
-            if match is not Match.NONE:
-                methods |= route.methods
+            if match is Match.NONE:
+                continue
+            template = route.path
+        if route.path == template:
+            methods |= route.methods
     return ", ".join(sorted(methods))
 
 

@@ -37,7 +37,7 @@ async def create_item(
     return ItemResponse.model_validate(item, from_attributes=True)
 
 
-@router.get("/{item_id}", operation_id="readItem", summary="Read an item")
+@router.get("/{item_id:id}", operation_id="readItem", summary="Read an item")
 async def read_item(
     item_id: ItemIdPath, caller: CurrentUser, service: ItemServiceDep
 ) -> ItemResponse:
@@ -46,7 +46,7 @@ async def read_item(
     return ItemResponse.model_validate(item, from_attributes=True)
 
 
-@router.patch("/{item_id}", operation_id="updateItem", summary="Change an item")
+@router.patch("/{item_id:id}", operation_id="updateItem", summary="Change an item")
 async def update_item(
     item_id: ItemIdPath, body: ItemUpdate, caller: CurrentUser, service: ItemServiceDep
 ) -> ItemResponse:
@@ -56,7 +56,9 @@ async def update_item(
     return ItemResponse.model_validate(item, from_attributes=True)
 
 
-@router.delete("/{item_id}", operation_id="deleteItem", status_code=204, summary="Delete an item")
+@router.delete(
+    "/{item_id:id}", operation_id="deleteItem", status_code=204, summary="Delete an item"
+)
 async def delete_item(
     item_id: ItemIdPath, caller: CurrentUser, service: ItemServiceDep
 ) -> Response:

@@ -8,9 +8,31 @@ from typing import Any
 import orjson
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import FormData
 
 API_PREFIX = "/api/v1"
+
+
+class IdConvertor(Convertor[str]):
+    """`{name:id}`: a path segment that looks like an integer, still a string.
+
+    Only such segments reach the `{user_id}` routes, so `PATCH /users/me` is 405 (the
+    resource `/users/me` has no PATCH) rather than 422 for an id `me`. The value stays a
+    string: the parameter's own validation answers 422 for ids out of range.
+    """
+
+    regex = "-?[0-9]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return str(value)
+
+
+# Registering a convertor only names a regex; it reads nothing and connects nothing.
+register_url_convertor("id", IdConvertor())
 
 
 class ContractRequest(Request):

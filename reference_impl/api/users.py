@@ -47,7 +47,7 @@ async def read_current_user(caller: CurrentUser) -> UserResponse:
     return UserResponse.model_validate(caller, from_attributes=True)
 
 
-@router.get("/{user_id}", operation_id="readUser", summary="Read an account")
+@router.get("/{user_id:id}", operation_id="readUser", summary="Read an account")
 async def read_user(
     user_id: UserIdPath, caller: CurrentUser, service: UserServiceDep
 ) -> UserResponse:
@@ -56,7 +56,7 @@ async def read_user(
     return UserResponse.model_validate(user, from_attributes=True)
 
 
-@router.patch("/{user_id}", operation_id="updateUser", summary="Change an account")
+@router.patch("/{user_id:id}", operation_id="updateUser", summary="Change an account")
 async def update_user(
     user_id: UserIdPath, body: UserUpdateRequest, caller: CurrentUser, service: UserServiceDep
 ) -> UserResponse:
@@ -67,7 +67,7 @@ async def update_user(
 
 
 @router.delete(
-    "/{user_id}", operation_id="deleteUser", status_code=204, summary="Delete an account"
+    "/{user_id:id}", operation_id="deleteUser", status_code=204, summary="Delete an account"
 )
 async def delete_user(
     user_id: UserIdPath, caller: CurrentUser, service: UserServiceDep

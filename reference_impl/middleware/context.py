@@ -60,7 +60,7 @@ class RequestContextMiddleware:
             _logger.info(
                 "request",
                 method=scope["method"],
-                route=getattr(route, "path", None),
+                route=getattr(route, "path_format", None),
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 3),
                 request_id=request_id.decode("ascii"),

@@ -63,14 +63,18 @@ class UserService:
         """Change the fields given; a new password revokes every refresh token."""
         user = await self.get(caller, user_id)
         changes = data.model_fields_set
+        new_hash: str | None = None
+        if "password" in changes and data.password is not None:
+            # End the read transaction before hashing, as login does; nothing is changed
+            # yet, so this commit writes nothing.
+            await self.session.commit()
+            new_hash = await self.passwords.hash(data.password)
         if "email" in changes and data.email is not None:
             user.email = data.email
         if "full_name" in changes:
             user.full_name = data.full_name
-        if "password" in changes and data.password is not None:
-            # End the read transaction before hashing, as login does.
-            await self.session.commit()
-            user.hashed_password = await self.passwords.hash(data.password)
+        if new_hash is not None:
+            user.hashed_password = new_hash
             await RefreshTokenRepository(self.session).revoke_all(user.id, now=utc_now())
         await self._commit_or_email_taken()
         return user
