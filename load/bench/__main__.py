@@ -16,6 +16,7 @@ import os
 import platform
 import shutil
 import subprocess
+import sys
 from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
@@ -39,7 +40,8 @@ from .scenarios import (
     service_scenarios,
 )
 
-console = Console(highlight=False)
+# Off a terminal (a log, a pipe), Rich would wrap at 80 columns; the table needs more.
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 110)
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 
@@ -104,7 +106,7 @@ def bench(
     with floor_server() as floor:
         console.print("floor: bare Starlette JSON endpoint ...")
         floor_result = driver.run(floor, Request("GET", "/health"), seconds)
-        results.append(Result("floor", "GET /health (bare Starlette)", floor_result))
+        results.append(Result("floor", "GET /health", floor_result))
         generator = LocustDriver(connections).run(floor, Request("GET", "/health"), seconds)
 
     extras: dict[str, Any] = {}

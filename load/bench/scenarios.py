@@ -82,20 +82,21 @@ def floor_server() -> Iterator[str]:
         "warning",
     ]
     url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        _wait_for(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
+        try:
+            _wait_for(url, process)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise TargetError(f"the floor server exited with code {process.returncode}")
+            error = process.stderr.read().decode(errors="replace").strip() if process.stderr else ""
+            raise TargetError(f"the floor server exited with code {process.returncode}: {error}")
         try:
             if httpx.get(f"{url}/health", timeout=1).status_code == 200:
                 return
