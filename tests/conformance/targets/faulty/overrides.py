@@ -1,0 +1,301 @@
+"""Faults in the service's logic, put in through FastAPI's `dependency_overrides`.
+
+Each override swaps one dependency of the reference (the current user, or a service) for
+a subclass that skips exactly one rule. The reference's code is not touched: a subclass
+changes one method and calls the rest as they are.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+import jwt
+from fastapi import FastAPI, Request
+from fastapi.routing import APIRoute, request_response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from generated.models import Token, UserUpdateRequest
+from reference_impl.db.tables import User
+from reference_impl.db.types import utc_now
+from reference_impl.deps import (
+    CurrentUser,
+    RuntimeDep,
+    SessionDep,
+    get_auth_service,
+    get_current_user,
+    get_item_service,
+    get_superuser,
+    get_user_service,
+)
+from reference_impl.errors import InvalidCredentials, UserNotFound
+from reference_impl.repositories.refresh_tokens import RefreshTokenRepository
+from reference_impl.repositories.users import Account
+from reference_impl.runtime import Runtime
+from reference_impl.services.auth import AuthService
+from reference_impl.services.items import ItemService
+from reference_impl.services.tokens import Claims, Tokens, TokenType
+from reference_impl.services.users import UserService
+
+__all__ = ["override"]
+
+
+def override(dependency: Callable[..., Any], replacement: Callable[..., Any]) -> Any:
+    """A build step: `app.dependency_overrides[dependency] = replacement`, made effective."""
+
+    def apply(app: FastAPI) -> FastAPI:
+        _bind_routes(app)
+        app.dependency_overrides[dependency] = replacement
+        return app
+
+    return apply
+
+
+def _bind_routes(app: FastAPI) -> None:
+    """Make `app.dependency_overrides` reach the reference's routes.
+
+    `create_app` extends the app's routes with those of module-level routers, which were
+    built without the app as their overrides provider, so overrides on the app are never
+    consulted. Each route is replaced by a copy bound to this app (the shared originals
+    stay as they are), its handler rebuilt as `APIRoute.__init__` builds it.
+    """
+    for index, route in enumerate(app.router.routes):
+        if isinstance(route, APIRoute):
+            bound = copy.copy(route)
+            bound.dependency_overrides_provider = app
+            bound.app = request_response(bound.get_route_handler())
+            app.router.routes[index] = bound
+
+
+# Tokens --------------------------------------------------------------------------------
+
+
+class AnyTypeTokens(Tokens):
+    """Accepts a refresh token where an access token is asked for (the guide's defect)."""
+
+    def verify(
+        self, token: str, token_type: TokenType, *, check_expiry: bool = True
+    ) -> Claims | None:
+        return super().verify(token, "access", check_expiry=check_expiry) or super().verify(
+            token, "refresh", check_expiry=check_expiry
+        )
+
+
+class UnsignedTokens(Tokens):
+    """Trusts a token whose header says `alg: none`, signature unchecked."""
+
+    def verify(
+        self, token: str, token_type: TokenType, *, check_expiry: bool = True
+    ) -> Claims | None:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            return None
+        if str(header.get("alg", "")).lower() != "none":
+            return super().verify(token, token_type, check_expiry=check_expiry)
+        claims = jwt.decode(token, options={"verify_signature": False})
+        if claims.get("type") != token_type:
+            return None
+        return Claims(int(claims["sub"]), str(claims["jti"]), utc_now())
+
+
+def _current_user_with(tokens: type[Tokens]) -> Callable[..., Any]:
+    async def current_user(request: Request, runtime: RuntimeDep) -> Account:
+        swapped = dataclasses.replace(runtime, tokens=tokens(runtime.settings))
+        return await get_current_user(request, swapped)
+
+    return current_user
+
+
+refresh_token_as_access = override(get_current_user, _current_user_with(AnyTypeTokens))
+alg_none_accepted = override(get_current_user, _current_user_with(UnsignedTokens))
+
+
+# Authorization -------------------------------------------------------------------------
+
+
+class AnyReaderUserService(UserService):
+    """Any authenticated user reads any account (the guide's `get_user`); changing and
+    deleting still check, as the guide's `update_user` does."""
+
+    async def get(self, caller: Account, user_id: int) -> User:
+        user = await self.users.get(user_id)
+        if user is None:
+            raise UserNotFound()
+        return user
+
+    async def update(self, caller: Account, user_id: int, data: UserUpdateRequest) -> User:
+        await UserService.get(self, caller, user_id)
+        return await super().update(caller, user_id, data)
+
+    async def delete(self, caller: Account, user_id: int) -> None:
+        await UserService.get(self, caller, user_id)
+        await super().delete(caller, user_id)
+
+
+def _any_user_is_superuser(user: CurrentUser) -> Account:
+    """The superuser dependency of `GET /users/`, without its check."""
+    return user
+
+
+class OpenUserListService(UserService):
+    """Listing accounts does not ask whether the caller is a superuser."""
+
+    async def page(self, caller: Account, *, skip: int, limit: int) -> Any:
+        return await self.users.page(skip=skip, limit=limit)
+
+
+class UnscopedItemService(ItemService):
+    """Reading, changing and deleting an item skips the ownership check."""
+
+    async def get(self, caller: Account, item_id: int) -> Any:
+        superuser = dataclasses.replace(caller, is_superuser=True)
+        return await super().get(superuser, item_id)
+
+
+class UnscopedItemListService(ItemService):
+    """The item list shows everyone's items to everyone."""
+
+    async def page(self, caller: Account, *, skip: int, limit: int) -> Any:
+        return await self.items.page(owner_id=None, skip=skip, limit=limit)
+
+
+def _user_service(service: type[UserService]) -> Callable[..., UserService]:
+    def build(session: SessionDep, runtime: RuntimeDep) -> UserService:
+        return service(session, runtime.passwords)
+
+    return build
+
+
+def _item_service(service: type[ItemService]) -> Callable[..., ItemService]:
+    def build(session: SessionDep) -> ItemService:
+        return service(session)
+
+    return build
+
+
+any_user_reads_any_user = override(get_user_service, _user_service(AnyReaderUserService))
+
+
+def anyone_lists_users(app: FastAPI) -> FastAPI:
+    """Any authenticated user lists every account: both the route's superuser dependency
+    and the service's own check are gone (either alone would still refuse)."""
+    override(get_superuser, _any_user_is_superuser)(app)
+    app.dependency_overrides[get_user_service] = _user_service(OpenUserListService)
+    return app
+
+
+item_ownership_skipped = override(get_item_service, _item_service(UnscopedItemService))
+item_list_unscoped = override(get_item_service, _item_service(UnscopedItemListService))
+
+
+# Sessions and tokens -------------------------------------------------------------------
+
+
+class _PeekingRefreshTokens(RefreshTokenRepository):
+    """`revoke` reports whether the token is live, and leaves it live."""
+
+    async def revoke(self, jti: str, *, now: Any) -> bool:
+        record = await self.get(jti)
+        return record is not None and record.revoked_at is None
+
+
+class _NoFamilyRevocation(RefreshTokenRepository):
+    """`revoke_all` does nothing."""
+
+    async def revoke_all(self, user_id: int, *, now: Any) -> None:
+        return None
+
+
+class NoRotationAuthService(AuthService):
+    """Refreshing issues a new pair but leaves the used refresh token live."""
+
+    async def refresh(self, refresh_token: str) -> Token:
+        self.refresh_tokens = _PeekingRefreshTokens(self.session)
+        return await super().refresh(refresh_token)
+
+
+class NoReuseDetectionAuthService(AuthService):
+    """A reused (revoked) refresh token is refused, but the rest of its family lives on."""
+
+    async def refresh(self, refresh_token: str) -> Token:
+        self.refresh_tokens = _NoFamilyRevocation(self.session)
+        return await super().refresh(refresh_token)
+
+
+class NoopLogoutAuthService(AuthService):
+    """Logout answers 204 and revokes nothing (stateless-JWT thinking)."""
+
+    async def logout(self, refresh_token: str) -> None:
+        return None
+
+
+class EnumeratingAuthService(AuthService):
+    """An unknown email gets its own message, so login tells which emails have accounts."""
+
+    async def login(self, username: str, password: str, *, client: str) -> Token:
+        if await self.users.get_by_email(username) is None:
+            await self.session.commit()
+            raise InvalidCredentials("No account with this email")
+        return await super().login(username, password, client=client)
+
+
+class _NoLimit:
+    """A login limiter that never limits."""
+
+    async def retry_after(self, key: str) -> int | None:
+        return None
+
+    async def record_failure(self, key: str) -> None:
+        return None
+
+    async def reset(self, key: str) -> None:
+        return None
+
+
+class UnlimitedAuthService(AuthService):
+    """Failed logins are never throttled."""
+
+    def __init__(self, session: AsyncSession, runtime: Runtime) -> None:
+        super().__init__(session, dataclasses.replace(runtime, login_limiter=_NoLimit()))
+
+
+def _auth_service(service: type[AuthService]) -> Callable[..., AuthService]:
+    def build(session: SessionDep, runtime: RuntimeDep) -> AuthService:
+        return service(session, runtime)
+
+    return build
+
+
+no_refresh_rotation = override(get_auth_service, _auth_service(NoRotationAuthService))
+no_reuse_detection = override(get_auth_service, _auth_service(NoReuseDetectionAuthService))
+logout_does_not_revoke = override(get_auth_service, _auth_service(NoopLogoutAuthService))
+login_enumerates_emails = override(get_auth_service, _auth_service(EnumeratingAuthService))
+no_login_rate_limit = override(get_auth_service, _auth_service(UnlimitedAuthService))
+
+
+class SessionsSurvivePasswordChange(UserService):
+    """A password change leaves the account's refresh tokens live.
+
+    The reference's `update` with its one `revoke_all` left out.
+    """
+
+    async def update(self, caller: Account, user_id: int, data: UserUpdateRequest) -> User:
+        user = await self.get(caller, user_id)
+        changes = data.model_fields_set
+        if "email" in changes and data.email is not None:
+            user.email = data.email
+        if "full_name" in changes:
+            user.full_name = data.full_name
+        if "password" in changes and data.password is not None:
+            await self.session.commit()
+            user.hashed_password = await self.passwords.hash(data.password)
+        await self._commit_or_email_taken()
+        return user
+
+
+password_change_keeps_sessions = override(
+    get_user_service, _user_service(SessionsSurvivePasswordChange)
+)

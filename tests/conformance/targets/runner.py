@@ -1,0 +1,109 @@
+"""Run `conformance run` against a URL in a child process and read its JSON report.
+
+A child process, as a user would run it: the engine's imports, settings and exit codes are
+exercised exactly, and the test process (which serves the target in a thread) stays free.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ConformanceRun", "run_conformance"]
+
+# A bound on one run, far above what a quick run takes, so a hung engine fails the test.
+RUN_TIMEOUT = 300.0
+
+# `python -m conformance`, with the check registry filled first: the CLI validates `--check`
+# against the registry before the engine imports the checks, so without this every
+# `--check <id>` is refused as unknown (exit 2).
+_ENTRY = (
+    "import conformance.engine.catalogue as c; c.load_checks(); "
+    "import conformance.cli as m; m.main()"
+)
+
+
+@dataclass(frozen=True)
+class ConformanceRun:
+    """The exit code, the output and the parsed `--report-json` of one `conformance run`."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    report: dict[str, Any]
+
+    @property
+    def failed_checks(self) -> set[str]:
+        """The ids of the checks that failed (or errored) on any operation."""
+        return {
+            outcome["check_id"]
+            for outcome in self.report.get("outcomes", [])
+            if outcome.get("status") in ("failed", "error")
+        }
+
+    def explain(self) -> str:
+        """What to print when an assertion on this run fails."""
+        return (
+            f"exit code {self.exit_code}; failed checks: {sorted(self.failed_checks)}\n"
+            f"--- stdout (end) ---\n{self.stdout[-4000:]}\n"
+            f"--- stderr (end) ---\n{self.stderr[-4000:]}"
+        )
+
+
+def run_conformance(
+    url: str,
+    *,
+    admin: tuple[str, str] | None = None,
+    checks: Iterable[str] = (),
+    generic: bool = True,
+    extra_args: Iterable[str] = (),
+    env: Mapping[str, str] | None = None,
+) -> ConformanceRun:
+    """`python -m conformance run --url URL --profile quick --report-json ...`.
+
+    `checks` become `--check` flags (ids or families); `generic=False` skips the
+    schemathesis phase. `admin` is passed through the environment, as CI would.
+    """
+    child_env = dict(os.environ)
+    child_env.update(env or {})
+    if admin is not None:
+        child_env["CONFORMANCE_ADMIN_EMAIL"], child_env["CONFORMANCE_ADMIN_PASSWORD"] = admin
+    with tempfile.TemporaryDirectory(prefix="conformance-run-") as scratch:
+        report_path = Path(scratch) / "report.json"
+        command = [
+            sys.executable,
+            "-c",
+            _ENTRY,
+            "run",
+            "--url",
+            url,
+            "--profile",
+            "quick",
+            "--report-json",
+            str(report_path),
+        ]
+        for check_id in checks:
+            command += ["--check", check_id]
+        if not generic:
+            command.append("--no-generic")
+        command += list(extra_args)
+        completed = subprocess.run(
+            command,
+            env=child_env,
+            cwd=scratch,
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT,
+            check=False,
+        )
+        report: dict[str, Any] = (
+            json.loads(report_path.read_text(encoding="utf-8")) if report_path.is_file() else {}
+        )
+    return ConformanceRun(completed.returncode, completed.stdout, completed.stderr, report)
