@@ -146,7 +146,11 @@ def load(
         mix=mix,
         think_time=think_time,
     )
-    report = run_load(settings, out_console)
+    try:
+        report = run_load(settings, out_console)
+    except KeyboardInterrupt:
+        err_console.print("interrupted: no verdict")
+        raise typer.Exit(130) from None
     if not report.passed:
         failed = sum(not result.passed for result in report.results)
         err_console.print(f"{failed} of {len(report.results)} SLOs failed")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -203,9 +204,18 @@ def run_load(settings: LoadSettings, console: Console) -> RunReport:
         log_path = settings.report_dir / "locust.log"
         command = locust_command(settings, status_dir)
         with log_path.open("wb") as log:
-            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+            # A session of its own: Ctrl-C reaches this process only, which then asks
+            # Locust once to stop, so that its users still delete their accounts.
+            process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
             try:
                 _follow(process, settings, status_dir, console)
+            except KeyboardInterrupt:
+                console.print("interrupted: stopping Locust and deleting the run's accounts...")
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=_GRACE)
+                raise
             finally:
                 if process.poll() is None:
                     process.terminate()
@@ -262,20 +272,21 @@ def _follow(
                 )
             snapshot = _read_json(progress)
             if snapshot:
-                live.update(Text(_progress_line(snapshot, settings)))
+                live.update(Text(_progress_line(snapshot, settings), overflow="ellipsis"))
             time.sleep(0.5)
 
 
 def _progress_line(snapshot: dict[str, Any], settings: LoadSettings) -> str:
-    elapsed = min(float(snapshot.get("elapsed", 0.0)), settings.run_time)
+    elapsed = float(snapshot.get("elapsed", 0.0))
+    if elapsed >= settings.run_time or snapshot.get("state") in ("stopping", "stopped"):
+        return "run time over: stopping users and deleting the accounts they made..."
     requests = int(snapshot.get("requests", 0))
     failures = int(snapshot.get("failures", 0))
-    share = f" ({100.0 * failures / requests:.1f}%)" if requests else ""
     p95 = snapshot.get("p95")
     return (
-        f"{elapsed:4.0f} s of {settings.run_time:.0f} s | {snapshot.get('users', 0)} users | "
-        f"{requests:,} requests | {float(snapshot.get('rps', 0.0)):,.1f} req/s | "
-        f"{failures:,} failures{share} | p95 {p95 if p95 is not None else '-'} ms"
+        f"{elapsed:.0f}/{settings.run_time:.0f} s  {snapshot.get('users', 0)} users  "
+        f"{requests:,} requests  {float(snapshot.get('rps', 0.0)):,.1f} req/s  "
+        f"{failures:,} failed  p95 {p95 if p95 is not None else '-'} ms"
     )
 
 
