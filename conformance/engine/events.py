@@ -39,7 +39,8 @@ class Event:
 class RunStarted(Event):
     url: str
     spec: str
-    seed: int
+    # Schemathesis's seed; None when its phases do not run.
+    seed: int | None
     run_tag: str
     profile: str
     workers: int
@@ -94,7 +95,7 @@ class RunResult:
 
     url: str
     spec: str
-    seed: int
+    seed: int | None
     run_tag: str
     profile: str
     started_at: str

@@ -133,7 +133,7 @@ class _Run:
         self.result = RunResult(
             url=target.url,
             spec=spec.source,
-            seed=self.generic.seed if self.generic is not None else settings.seed or 0,
+            seed=self.generic.seed if self.generic is not None else None,
             run_tag=settings.run_tag,
             profile=settings.profile.value,
             started_at=datetime.now(UTC).isoformat(timespec="seconds"),

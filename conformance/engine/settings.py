@@ -15,6 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from ..errors import UsageError, WaiverError
+from .catalogue import load_checks
 from .registry import REGISTRY, Family
 
 __all__ = [
@@ -172,6 +173,7 @@ def load_settings(
     cwd: Path | None = None,
 ) -> RunSettings:
     """Merge the flags, the environment and the waiver file into one `RunSettings`."""
+    load_checks()  # Waivers and --check name checks: every one must be registered first.
     env = dict(os.environ) if environ is None else environ
     if url is not None and not url.startswith(("http://", "https://")):
         raise UsageError(f"--url {url!r} is not an http(s) URL", hint="e.g. http://127.0.0.1:8000")

@@ -135,3 +135,34 @@ def no_secrets(ctx: CheckContext) -> None:
                 response=response,
                 operation=operation,
             )
+
+
+# RFC 3339 date-time with an explicit offset (Z or ±hh:mm).
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
+
+
+@check(
+    "properties.timestamps-utc",
+    description="Timestamps (created_at, updated_at) are RFC 3339 with a UTC offset, never naive.",
+    owasp=Owasp.API8,
+    operations=("readCurrentUser", "createItem", "updateItem"),
+)
+def timestamps_utc(ctx: CheckContext) -> None:
+    user = ctx.user("clock")
+    me = ctx.call("readCurrentUser", as_=user)
+    item = ctx.create_item(user)
+    patched = ctx.call(
+        "updateItem", as_=user, path={"item_id": item.get("id")}, json={"title": "Later"}
+    )
+    for operation, response in (("readCurrentUser", me), ("updateItem", patched)):
+        body = ctx.json_object(response, operation=operation)
+        for field in ("created_at", "updated_at"):
+            value = body.get(field)
+            if field in body and value is not None and not _RFC3339.match(str(value)):
+                ctx.fail(
+                    f"{field} has no UTC offset",
+                    expected="RFC 3339 with an offset, e.g. 2026-01-31T09:30:00Z",
+                    seen=repr(value),
+                    response=response,
+                    operation=operation,
+                )

@@ -78,9 +78,10 @@ class ConsoleReporter:
     def _started(self, event: RunStarted) -> None:
         where = "the embedded reference at " if event.embedded else ""
         self.console.print(f"[bold]conformance run[/] against {where}{escape(event.url)}")
+        seed = event.seed if event.seed is not None else "n/a"
         self.console.print(
             f"  spec {escape(event.spec)} · profile {event.profile} · workers {event.workers} · "
-            f"seed {event.seed} · run tag {event.run_tag} · admin "
+            f"seed {seed} · run tag {event.run_tag} · admin "
             + ("yes" if event.has_admin else "no (superuser checks will be skipped)")
         )
 
@@ -130,7 +131,7 @@ class ConsoleReporter:
                 + escape(", ".join(event.left[:5]))
                 + (" ..." if len(event.left) > 5 else "")
             )
-        else:
+        elif event.deleted:
             self.console.print(f"clean-up: deleted the {event.deleted} accounts the run made")
 
     # -- the summary -----------------------------------------------------------------------
@@ -171,7 +172,8 @@ class ConsoleReporter:
             f"\n{verdict} {summary} in {result.duration:.1f} s "
             f"({result.requests_sent} requests by the contract checks)"
         )
-        self.console.print(f"replay with: conformance run --seed {result.seed} ...")
+        if result.seed is not None:
+            self.console.print(f"replay with: conformance run --seed {result.seed} ...")
 
 
 def _table(key: str, rows: dict[str, Counter[Status]]) -> Table:
