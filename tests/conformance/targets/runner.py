@@ -21,14 +21,6 @@ __all__ = ["ConformanceRun", "run_conformance"]
 # A bound on one run, far above what a quick run takes, so a hung engine fails the test.
 RUN_TIMEOUT = 300.0
 
-# `python -m conformance`, with the check registry filled first: the CLI validates `--check`
-# against the registry before the engine imports the checks, so without this every
-# `--check <id>` is refused as unknown (exit 2).
-_ENTRY = (
-    "import conformance.engine.catalogue as c; c.load_checks(); "
-    "import conformance.cli as m; m.main()"
-)
-
 
 @dataclass(frozen=True)
 class ConformanceRun:
@@ -41,17 +33,44 @@ class ConformanceRun:
 
     @property
     def failed_checks(self) -> set[str]:
-        """The ids of the checks that failed (or errored) on any operation."""
+        """The ids of the checks that found a violation, on any operation."""
         return {
             outcome["check_id"]
             for outcome in self.report.get("outcomes", [])
-            if outcome.get("status") in ("failed", "error")
+            if outcome.get("status") == "failed"
         }
+
+    @property
+    def errored_checks(self) -> set[str]:
+        """The ids of the checks that could not finish (the target stopped answering...)."""
+        return {
+            outcome["check_id"]
+            for outcome in self.report.get("outcomes", [])
+            if outcome.get("status") == "error"
+        }
+
+    def status(self, check_id: str) -> set[str]:
+        """How the check ended, over every operation it ran on (empty if it did not run)."""
+        return {
+            outcome["status"]
+            for outcome in self.report.get("outcomes", [])
+            if outcome["check_id"] == check_id
+        }
+
+    def failures(self, check_id: str) -> list[dict[str, Any]]:
+        """The failures the check reported, as the JSON report holds them."""
+        return [
+            failure
+            for outcome in self.report.get("outcomes", [])
+            if outcome["check_id"] == check_id
+            for failure in outcome.get("failures", [])
+        ]
 
     def explain(self) -> str:
         """What to print when an assertion on this run fails."""
         return (
-            f"exit code {self.exit_code}; failed checks: {sorted(self.failed_checks)}\n"
+            f"exit code {self.exit_code}; failed checks: {sorted(self.failed_checks)}; "
+            f"errors: {sorted(self.errored_checks)}\n"
             f"--- stdout (end) ---\n{self.stdout[-4000:]}\n"
             f"--- stderr (end) ---\n{self.stderr[-4000:]}"
         )
@@ -79,8 +98,8 @@ def run_conformance(
         report_path = Path(scratch) / "report.json"
         command = [
             sys.executable,
-            "-c",
-            _ENTRY,
+            "-m",
+            "conformance",
             "run",
             "--url",
             url,

@@ -150,9 +150,9 @@ VARIANTS: tuple[Variant, ...] = (
     Variant(
         "naive-timestamps",
         "Timestamps are RFC 3339 with a UTC offset (FIX: the guide's naive `utcnow()`).",
-        ("generic.response-schema-conformance",),
+        ("properties.timestamps-utc", "generic.response-schema-conformance"),
         wrappers.naive_timestamps,
-        generic=True,
+        checks=("properties.timestamps-utc",),
     ),
     # Configuration.
     Variant(
