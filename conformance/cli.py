@@ -185,12 +185,12 @@ def run(
     admin_email: Annotated[
         str | None,
         typer.Option(
-            help="A superuser's email, for the superuser checks [env: CONFORMANCE_ADMIN_EMAIL]."
+            help="A superuser's email, for the superuser checks (or CONFORMANCE_ADMIN_EMAIL)."
         ),
     ] = None,
     admin_password: Annotated[
         str | None,
-        typer.Option(help="That superuser's password [env: CONFORMANCE_ADMIN_PASSWORD]."),
+        typer.Option(help="That superuser's password (or CONFORMANCE_ADMIN_PASSWORD)."),
     ] = None,
     profile: Annotated[
         str, typer.Option(help="quick (about a minute) or full (deeper generation).")
