@@ -67,7 +67,7 @@ class Identities:
         admin_password: str | None = None,
     ) -> None:
         self._client = client
-        self._spec = spec
+        self.spec = spec
         self.run_tag = run_tag
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
@@ -91,7 +91,7 @@ class Identities:
         identity = Identity(label, self.email_for(label), secrets.token_urlsafe(12))
         response = self._client.request(
             "POST",
-            self._spec["createUser"].url_path(),
+            self.spec["createUser"].url_path(),
             json={"email": identity.email, "password": identity.password, "full_name": label},
         )
         if response.status_code != 201:
@@ -145,7 +145,7 @@ class Identities:
     def login_response(self, email: str, password: str) -> httpx.Response:
         return self._client.request(
             "POST",
-            self._spec["login"].url_path(),
+            self.spec["login"].url_path(),
             data={"username": email, "password": password},
         )
 
@@ -183,7 +183,7 @@ class Identities:
         if identity.refresh_token:
             response = self._client.request(
                 "POST",
-                self._spec["refreshTokens"].url_path(),
+                self.spec["refreshTokens"].url_path(),
                 json={"refresh_token": identity.refresh_token},
             )
             if response.status_code == 200:
@@ -238,7 +238,7 @@ class Identities:
             if user_id is None:
                 continue
             response = self._client.request(
-                "DELETE", self._spec["deleteUser"].url_path(user_id=user_id), headers=headers
+                "DELETE", self.spec["deleteUser"].url_path(user_id=user_id), headers=headers
             )
             if response.status_code in (204, 404):
                 identity.deleted = True
@@ -246,7 +246,7 @@ class Identities:
         return False
 
     def _own_id(self, headers: dict[str, str]) -> int | None:
-        me = self._client.request("GET", self._spec["readCurrentUser"].url_path(), headers=headers)
+        me = self._client.request("GET", self.spec["readCurrentUser"].url_path(), headers=headers)
         if me.status_code != 200:
             return None
         user_id = json_body(me).get("id")
