@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from generated.models import UserCreateRequest
 
 # The secret keys that ship in examples and docs: fine on a laptop, never in production.
 KNOWN_DEFAULT_SECRET_KEYS = frozenset(
@@ -23,6 +25,20 @@ KNOWN_DEFAULT_SECRET_KEYS = frozenset(
     }
 )
 DEFAULT_SECRET_KEY = "development-secret-key-change-me-please-0000"
+
+
+def _check_first_superuser(email: str, password: str) -> None:
+    # The account must be one a sign-up could make: the contract's own rules, through
+    # the generated model, rather than a copy of them here.
+    try:
+        UserCreateRequest(email=email, password=password)
+    except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0])
+        if field == "password":
+            raise ValueError("FIRST_SUPERUSER_PASSWORD must be 8 to 128 characters") from None
+        raise ValueError(
+            "FIRST_SUPERUSER_EMAIL is not an email address (local@domain.tld)"
+        ) from None
 
 
 class Settings(BaseSettings):
@@ -147,10 +163,10 @@ class Settings(BaseSettings):
             raise ValueError(
                 "set both FIRST_SUPERUSER_EMAIL and FIRST_SUPERUSER_PASSWORD, or neither"
             )
-        if self.first_superuser_password is not None:
-            length = len(self.first_superuser_password.get_secret_value())
-            if not 8 <= length <= 128:
-                raise ValueError("FIRST_SUPERUSER_PASSWORD must be 8 to 128 characters")
+        if self.first_superuser_email is not None and self.first_superuser_password is not None:
+            _check_first_superuser(
+                self.first_superuser_email, self.first_superuser_password.get_secret_value()
+            )
         return self
 
     @property

@@ -49,7 +49,8 @@ class Tokens:
 
     def issue(self, user_id: int, token_type: TokenType) -> IssuedToken:
         """A new token of `token_type` for the account `user_id`."""
-        now = utc_now()
+        # Whole seconds, as JWT carries them, so the recorded expiry is the token's own.
+        now = utc_now().replace(microsecond=0)
         expires_at = now + self._lifetimes[token_type]
         jti = uuid.uuid4().hex
         payload = {

@@ -67,7 +67,7 @@ def make_settings(**overrides: Any) -> Settings:
         "argon2_time_cost": 1,
         "argon2_memory_cost": 1024,
         "redis_key_prefix": f"test-{secrets.token_hex(6)}:",
-        "log_level": "warning",
+        "log_level": "info",
     }
     values.update(overrides)
     return Settings(**values)
@@ -85,7 +85,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _postgres_reachable(url: str) -> str | None:
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]
 
     async def probe() -> None:
         connection = await asyncpg.connect(_asyncpg_dsn(url), timeout=5)
@@ -133,6 +133,11 @@ def postgres_url() -> Iterator[str]:
         asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+def redis_available() -> bool:
+    """Whether REDIS_URL was set for this session (reachable or not: see `redis_url`)."""
+    return bool(_REDIS_URL)
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """REDIS_URL, if set and answering; else the test is skipped with the reason."""
@@ -149,7 +154,8 @@ def redis_url() -> str:
     return _REDIS_URL
 
 
-def _truncate_postgres(url: str) -> None:
+def truncate_postgres(url: str) -> None:
+    """Empty the session's PostgreSQL database for the next test."""
     import asyncpg
 
     async def truncate() -> None:
@@ -187,7 +193,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return Backend("sqlite", f"sqlite+aiosqlite:///{path}", None)
     url = request.getfixturevalue("postgres_url")
-    _truncate_postgres(url)
+    truncate_postgres(url)
     redis = None
     if _REDIS_URL:
         redis = request.getfixturevalue("redis_url")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from typing import Any
 
 import httpx
 import schemathesis
@@ -29,7 +30,7 @@ class ReferenceUser:
         self.token: str | None = None
         self.admin_token: str | None = None
 
-    def get(self, case: Case, context: AuthContext) -> str:
+    def get(self, case: Case[Any], context: AuthContext) -> str:
         with httpx.Client(base_url=self.base_url, timeout=10) as client:
             if case.operation.label == _LIST_USERS:
                 if not self._works(client, self.admin_token):
@@ -39,8 +40,8 @@ class ReferenceUser:
                 self.token = self._new_account(client)
             return self.token or ""
 
-    def set(self, case: Case, data: str, context: AuthContext) -> None:
-        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+    def set(self, case: Case[Any], data: str, context: AuthContext) -> None:
+        case.headers["Authorization"] = f"Bearer {data}"
 
     @staticmethod
     def _works(client: httpx.Client, token: str | None) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -47,7 +49,7 @@ async def test_body_over_one_mebibyte_is_413(api: Api) -> None:
     assert answer.status_code == 413
     assert answer.json() == {"detail": "Request body too large"}
 
-    async def chunks() -> object:
+    async def chunks() -> AsyncIterator[bytes]:
         for _ in range(17):
             yield b"x" * 65536
 

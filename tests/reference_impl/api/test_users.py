@@ -24,8 +24,8 @@ async def test_sign_up_answers_201_with_location_and_no_password(client: httpx.A
     assert body["is_active"] is True
     assert answer.headers["location"] == f"/api/v1/users/{body['id']}"
     assert "password" not in answer.text and "hashed_password" not in answer.text
-    created = datetime.fromisoformat(body["created_at"])
-    assert created.utcoffset() is not None and created.utcoffset().total_seconds() == 0
+    offset = datetime.fromisoformat(body["created_at"]).utcoffset()
+    assert offset is not None and offset.total_seconds() == 0
 
 
 async def test_email_taken_whatever_its_case_is_400(api: Api) -> None:
@@ -89,7 +89,14 @@ async def test_list_users_is_for_superusers_only(api: Api) -> None:
 
 async def test_pagination_bounds_are_422(api: Api) -> None:
     admin = await api.admin_headers()
-    for params in [{"limit": 0}, {"limit": 101}, {"skip": -1}, {"skip": 2**31}, {"limit": "1.0"}]:
+    cases: list[dict[str, str | int]] = [
+        {"limit": 0},
+        {"limit": 101},
+        {"skip": -1},
+        {"skip": 2**31},
+        {"limit": "1.0"},
+    ]
+    for params in cases:
         answer = await api.client.get("/api/v1/users/", params=params, headers=admin)
         assert answer.status_code == 422, params
 

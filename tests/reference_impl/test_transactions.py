@@ -1,0 +1,36 @@
+"""A write that did not commit is never answered 2xx."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .conftest import PASSWORD, Api
+
+
+async def test_a_failed_commit_is_not_answered_2xx(
+    api: Api, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, headers = await api.user("ada@example.com")
+
+    async def failing_commit(self: AsyncSession) -> None:
+        raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        with monkeypatch.context() as patch:
+            patch.setattr(AsyncSession, "commit", failing_commit)
+            item = await client.post("/api/v1/items/", json={"title": "lost"}, headers=headers)
+            user = await client.post(
+                "/api/v1/users/", json={"email": "bob@example.com", "password": PASSWORD}
+            )
+        assert item.status_code >= 500 and user.status_code >= 500
+        listed = await client.get("/api/v1/items/", headers=headers)
+        assert listed.json() == []
+        login = await client.post(
+            "/api/v1/auth/login", data={"username": "bob@example.com", "password": PASSWORD}
+        )
+        assert login.status_code == 401
