@@ -163,6 +163,28 @@ VARIANTS: tuple[Variant, ...] = (
     ),
     # The service's logic: dependency overrides.
     Variant(
+        "signup-mass-assignment",
+        "Unknown fields are 422: this stops mass assignment of `is_superuser`.",
+        ("properties.user-mass-assignment",),
+        lambda app: wrappers.stash_fields(
+            overrides.signup_sets_superuser(app),
+            method="POST",
+            path="/api/v1/users/",
+            fields=("is_superuser",),
+        ),
+    ),
+    Variant(
+        "item-owner-mass-assignment",
+        "Unknown fields are 422: this stops mass assignment of `owner_id`.",
+        ("properties.item-mass-assignment",),
+        lambda app: wrappers.stash_fields(
+            overrides.create_sets_owner(app),
+            method="POST",
+            path="/api/v1/items/",
+            fields=("owner_id",),
+        ),
+    ),
+    Variant(
         "refresh-token-as-access",
         "A refresh token is never accepted as an access token (FIX: the guide never checks "
         "`type`).",

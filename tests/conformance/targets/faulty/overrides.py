@@ -191,6 +191,53 @@ item_ownership_skipped = override(get_item_service, _item_service(UnscopedItemSe
 item_list_unscoped = override(get_item_service, _item_service(UnscopedItemListService))
 
 
+# Mass assignment: privileged fields honoured -------------------------------------------
+
+
+def _stashed(request: Request) -> dict[str, Any]:
+    """What `wrappers.stash_fields` took out of this request's body."""
+    stashed: dict[str, Any] = getattr(request.state, "stashed", {})
+    return stashed
+
+
+class SelfPromotingUserService(UserService):
+    """Sign-up honours `is_superuser` from the body."""
+
+    def __init__(self, session: AsyncSession, runtime: Runtime, requested: dict[str, Any]):
+        super().__init__(session, runtime.passwords)
+        self.requested = requested
+
+    async def create(self, data: Any, *, is_superuser: bool = False) -> User:
+        promoted = is_superuser or self.requested.get("is_superuser") is True
+        return await super().create(data, is_superuser=promoted)
+
+
+class OwnerChoosingItemService(ItemService):
+    """Creating an item honours `owner_id` from the body."""
+
+    def __init__(self, session: AsyncSession, requested: dict[str, Any]):
+        super().__init__(session)
+        self.requested = requested
+
+    async def create(self, caller: Account, data: Any) -> Any:
+        owner = self.requested.get("owner_id")
+        if isinstance(owner, int):
+            caller = dataclasses.replace(caller, id=owner)
+        return await super().create(caller, data)
+
+
+def _self_promoting(session: SessionDep, runtime: RuntimeDep, request: Request) -> UserService:
+    return SelfPromotingUserService(session, runtime, _stashed(request))
+
+
+def _owner_choosing(session: SessionDep, request: Request) -> ItemService:
+    return OwnerChoosingItemService(session, _stashed(request))
+
+
+signup_sets_superuser = override(get_user_service, _self_promoting)
+create_sets_owner = override(get_item_service, _owner_choosing)
+
+
 # Sessions and tokens -------------------------------------------------------------------
 
 

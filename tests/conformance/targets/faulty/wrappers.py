@@ -198,3 +198,25 @@ def strip_unknown_fields(app: ASGIApp) -> ASGIApp:
         body_edit=edit,
         when=lambda scope: scope["method"] in ("POST", "PATCH") and _path(scope).startswith(API),
     )
+
+
+def stash_fields(app: ASGIApp, *, method: str, path: str, fields: tuple[str, ...]) -> ASGIApp:
+    """Take `fields` out of a JSON body before validation and leave them for the service
+    in `request.state.stashed`: the body passes as strict, and the service may honour them."""
+
+    def edit(scope: Scope, body: bytes) -> bytes:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return body
+        if not isinstance(data, dict):
+            return body
+        stashed = {name: data.pop(name) for name in fields if name in data}
+        scope["state"] = {**scope.get("state", {}), "stashed": stashed}
+        return json.dumps(data).encode()
+
+    return rewrite_request(
+        app,
+        body_edit=edit,
+        when=lambda scope: scope["method"] == method and _path(scope) == path,
+    )
