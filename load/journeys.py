@@ -56,9 +56,6 @@ class Process:
 class ApiUser(FastHttpUser):
     """One client of the API, with its own account, tokens and items."""
 
-    # Without a --host the user cannot run; Locust says so itself.
-    abstract = False
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.email = f"load-{secrets.token_hex(8)}@loadtest.example.com"

@@ -155,7 +155,8 @@ def _write_arrivals(folder: Path) -> None:
 
 
 def _save_arrivals(folder: Path) -> None:
-    if Process.pacer is None:
+    # A remote worker gets the master's --status-dir too, but not its file system.
+    if Process.pacer is None or not folder.is_dir():
         return
     counts = Process.pacer.counts
     _write_json(
