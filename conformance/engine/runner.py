@@ -35,7 +35,7 @@ from .failures import Failure, Skip
 from .generic import GenericRun
 from .http import TargetClient
 from .identities import Identities, IdentityError
-from .registry import Check, Registry
+from .registry import Check, Family, Registry
 from .results import Outcome, Status, judged
 from .settings import RunSettings
 from .spec import SpecIndex, load_spec
@@ -95,6 +95,11 @@ def run(settings: RunSettings, sink: EventSink) -> RunResult:
                     hint="check --admin-email/--admin-password",
                 ) from exc
         return _Run(settings, registry, spec, target, client, identities, sink).execute()
+
+
+def _outcome_order(outcome: Outcome) -> tuple[int, str, str]:
+    family = list(Family).index(Family(outcome.check_id.split(".", 1)[0]))
+    return (family, outcome.check_id, outcome.operation or "")
 
 
 def _preflight(client: TargetClient, url: str) -> None:
@@ -173,6 +178,7 @@ class _Run:
             self._clean_up()
             self.result.requests_sent = self.client.requests_sent
             self.result.duration = time.monotonic() - started
+            self.result.outcomes.sort(key=_outcome_order)
         self.emit(RunFinished(self.result))
         return self.result
 
