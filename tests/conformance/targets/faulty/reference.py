@@ -26,7 +26,8 @@ class ReferenceSetup:
 def prepare_reference(folder: Path, **overrides: Any) -> ReferenceSetup:
     """Migrate a new SQLite database in `folder`; settings for a reference app over it.
 
-    `overrides` change settings (for the variants whose fault is a configuration).
+    `overrides` change settings (for the variants whose fault is a configuration). Every
+    setting a run depends on is given here, so the environment changes none of them.
     Argon2 is made cheap: the cost of a hash changes nothing the contract judges.
     """
     database_url = f"sqlite+aiosqlite:///{folder / 'reference.db'}"
@@ -34,6 +35,8 @@ def prepare_reference(folder: Path, **overrides: Any) -> ReferenceSetup:
     password = secrets.token_urlsafe(18)
     values: dict[str, Any] = {
         "database_url": database_url,
+        # The in-process login limiter, whatever REDIS_URL the environment has.
+        "redis_url": None,
         "secret_key": secrets.token_urlsafe(48),
         "environment": "development",
         "first_superuser_email": ADMIN_EMAIL,

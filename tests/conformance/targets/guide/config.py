@@ -1,8 +1,11 @@
-"""The guide's `Settings`, with its defaults (wildcard CORS origins among them)."""
+"""The guide's `Settings`, with its defaults (wildcard CORS origins among them).
+
+The guide reads `.env` and the environment; here only the arguments count (see below).
+"""
 
 from __future__ import annotations
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -38,3 +41,16 @@ class Settings(BaseSettings):
     # Not in the guide: who the start-up superuser is (the guide has no way to make one).
     first_superuser_email: str | None = None
     first_superuser_password: str | None = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Not in the guide: only `create_app`'s arguments count, so that the environment
+        # of a test (DEBUG, ALGORITHM, ...) cannot reconfigure the target under test.
+        return (init_settings,)
