@@ -188,7 +188,7 @@ class GenericRun:
                     status=event.status.value,
                 )
                 if event.status == StStatus.ERROR:
-                    self._note_error(event.label, "the scenario errored")
+                    self._note_error(self._spec.operation_name(event.label), "the scenario errored")
             elif isinstance(event, st_events.NonFatalError):
                 operation = (
                     self._spec.operation_name(event.label) if event.related_to_operation else None
