@@ -54,7 +54,7 @@ class ProfileSettings:
 
 PROFILES = {
     Profile.QUICK: ProfileSettings(
-        max_examples=8, stateful_max_steps=6, parallel=6, generic_max_time=30
+        max_examples=8, stateful_max_steps=6, parallel=6, generic_max_time=20
     ),
     Profile.FULL: ProfileSettings(
         max_examples=100, stateful_max_steps=20, parallel=16, generic_max_time=None

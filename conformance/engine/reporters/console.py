@@ -89,6 +89,11 @@ class ConsoleReporter:
         self._stop_progress()
         if event.name == "cleanup":
             return
+        if not self.console.is_terminal:
+            # No live display in a log: one line per phase instead.
+            what = f"{event.total} contract checks" if event.total else "schemathesis's phases"
+            self.console.print(f"running {what} ...")
+            return
         self._progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
