@@ -163,14 +163,15 @@ def user_patch_read(ctx: CheckContext) -> None:
 @check(
     "workflows.user-delete",
     description=(
-        "Deleting one's own account answers 204; its token is then 401 and its items are gone."
+        "Deleting one's own account answers 204; its token is then 401, and its items are "
+        "gone (seen by the superuser, when admin credentials are given)."
     ),
     owasp=Owasp.API2,
     operations=("deleteUser", "readCurrentUser"),
 )
 def user_delete(ctx: CheckContext) -> None:
     user = ctx.user("leaver")
-    ctx.create_item(user)
+    item = ctx.create_item(user)
     headers = ctx.identities.headers(user)
     response = ctx.call("deleteUser", path={"user_id": user.user_id}, headers=headers)
     ctx.expect_status(response, 204, operation="deleteUser", title="self-delete did not answer 204")
@@ -179,6 +180,12 @@ def user_delete(ctx: CheckContext) -> None:
     ctx.expect_status(
         me, 401, operation="readCurrentUser", title="a deleted account's token still works"
     )
+    admin = ctx.identities.admin()
+    if admin is not None:
+        orphan = ctx.call("readItem", as_=admin, path={"item_id": item.get("id")})
+        ctx.expect_status(
+            orphan, 404, operation="deleteUser", title="a deleted account's items remain"
+        )
 
 
 @check(
