@@ -1,15 +1,17 @@
-"""Faults in the service's logic, put in through FastAPI's `dependency_overrides`.
+"""Faults in the service's logic, put in through FastAPI's `dependency_overrides` or by
+swapping one object of the app's `Runtime` after start-up.
 
-Each override swaps one dependency of the reference (the current user, or a service) for
-a subclass that skips exactly one rule. The reference's code is not touched: a subclass
-changes one method and calls the rest as they are.
+Each fault replaces one dependency (a service) or one runtime object (the token verifier)
+by a subclass that skips exactly one rule. The reference's code is not touched: a
+subclass changes one method and calls the rest as they are.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import jwt
@@ -25,14 +27,13 @@ from reference_impl.deps import (
     RuntimeDep,
     SessionDep,
     get_auth_service,
-    get_current_user,
     get_item_service,
     get_superuser,
     get_user_service,
 )
 from reference_impl.errors import InvalidCredentials, UserNotFound
+from reference_impl.repositories.accounts import Account
 from reference_impl.repositories.refresh_tokens import RefreshTokenRepository
-from reference_impl.repositories.users import Account
 from reference_impl.runtime import Runtime
 from reference_impl.services.auth import AuthService
 from reference_impl.services.items import ItemService
@@ -72,15 +73,16 @@ def _bind_routes(app: FastAPI) -> None:
 # Tokens --------------------------------------------------------------------------------
 
 
-class AnyTypeTokens(Tokens):
-    """Accepts a refresh token where an access token is asked for (the guide's defect)."""
+class AccessAcceptsRefresh(Tokens):
+    """Where an access token is asked for, a refresh token does too (the guide's defect)."""
 
     def verify(
         self, token: str, token_type: TokenType, *, check_expiry: bool = True
     ) -> Claims | None:
-        return super().verify(token, "access", check_expiry=check_expiry) or super().verify(
-            token, "refresh", check_expiry=check_expiry
-        )
+        claims = super().verify(token, token_type, check_expiry=check_expiry)
+        if claims is None and token_type == "access":
+            claims = super().verify(token, "refresh", check_expiry=check_expiry)
+        return claims
 
 
 class UnsignedTokens(Tokens):
@@ -101,16 +103,31 @@ class UnsignedTokens(Tokens):
         return Claims(int(claims["sub"]), str(claims["jti"]), utc_now())
 
 
-def _current_user_with(tokens: type[Tokens]) -> Callable[..., Any]:
-    async def current_user(request: Request, runtime: RuntimeDep) -> Account:
-        swapped = dataclasses.replace(runtime, tokens=tokens(runtime.settings))
-        return await get_current_user(request, swapped)
+def with_runtime(change: Callable[[Runtime], Runtime]) -> Callable[[FastAPI], FastAPI]:
+    """A build step: once the app's lifespan has made its `Runtime`, replace it by
+    `change(runtime)` (the original still closes what it opened)."""
 
-    return current_user
+    def apply(app: FastAPI) -> FastAPI:
+        started = app.router.lifespan_context
+
+        @asynccontextmanager
+        async def lifespan(app: Any) -> AsyncIterator[Any]:
+            async with started(app) as state:
+                app.state.runtime = change(app.state.runtime)
+                yield state
+
+        app.router.lifespan_context = lifespan
+        return app
+
+    return apply
 
 
-refresh_token_as_access = override(get_current_user, _current_user_with(AnyTypeTokens))
-alg_none_accepted = override(get_current_user, _current_user_with(UnsignedTokens))
+def _tokens(tokens: type[Tokens]) -> Callable[[Runtime], Runtime]:
+    return lambda runtime: dataclasses.replace(runtime, tokens=tokens(runtime.settings))
+
+
+refresh_token_as_access = with_runtime(_tokens(AccessAcceptsRefresh))
+alg_none_accepted = with_runtime(_tokens(UnsignedTokens))
 
 
 # Authorization -------------------------------------------------------------------------
