@@ -78,6 +78,10 @@ class Identities:
             else None
         )
 
+    @property
+    def client(self) -> TargetClient:
+        return self._client
+
     # -- making accounts -------------------------------------------------------------------
 
     def email_for(self, label: str) -> str:
