@@ -145,3 +145,14 @@ def test_without_admin_credentials_the_superuser_checks_are_skipped_with_the_rea
     assert "authz.superuser-reads-all" in skipped
     assert "CONFORMANCE_ADMIN_EMAIL" in skipped["authz.superuser-reads-all"]
     assert "authz.superuser-reads-all" in result.stdout
+
+
+def test_the_rate_limit_caps_the_request_rate(tmp_path: Path, reference: EmbeddedTarget) -> None:
+    result, document = _run(
+        "--url", reference.url, "--check", "config", "--no-generic", "--rate-limit", "20/s",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, _problems(document)
+    sent, took = document["run"]["requests_sent"], document["run"]["duration_seconds"]
+    assert sent >= 20
+    assert took >= (sent - 1) / 20, f"{sent} requests in {took} s"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from ..context import CheckContext
 from ..registry import Owasp, check
 from ..spec import HTTP_METHODS
@@ -17,7 +19,7 @@ SERVED_PATH = "/api/v1/openapi.json"
 _MAX_LISTED = 25
 
 
-def _served(ctx: CheckContext) -> dict[str, Any]:
+def _served(ctx: CheckContext) -> tuple[dict[str, Any], httpx.Response]:
     response = ctx.raw("GET", SERVED_PATH)
     ctx.expect_status(
         response, 200, operation=None, title="the deployment serves no OpenAPI document"
@@ -30,7 +32,7 @@ def _served(ctx: CheckContext) -> dict[str, Any]:
             seen=response.text[:200],
             response=response,
         )
-    return document
+    return document, response
 
 
 def _operations(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -122,7 +124,9 @@ def _parameters(
     return found
 
 
-def _fail_with(ctx: CheckContext, title: str, differences: list[str]) -> None:
+def _fail_with(
+    ctx: CheckContext, title: str, differences: list[str], response: httpx.Response
+) -> None:
     if not differences:
         return
     listed = differences[:_MAX_LISTED]
@@ -131,6 +135,7 @@ def _fail_with(ctx: CheckContext, title: str, differences: list[str]) -> None:
         title,
         expected="the served document to match the contract",
         seen="; ".join(listed) + (f"; and {more} more" if more > 0 else ""),
+        response=response,
     )
 
 
@@ -143,13 +148,14 @@ def _fail_with(ctx: CheckContext, title: str, differences: list[str]) -> None:
     owasp=Owasp.API9,
 )
 def operations(ctx: CheckContext) -> None:
-    served = _operations(_served(ctx))
+    document, response = _served(ctx)
+    served = _operations(document)
     contract = _operations(ctx.spec.document)
     differences = [
         f"[breaking] missing {label}" for label in sorted(contract.keys() - served.keys())
     ]
     differences += [f"extra {label}" for label in sorted(served.keys() - contract.keys())]
-    _fail_with(ctx, "the served operations differ from the contract", differences)
+    _fail_with(ctx, "the served operations differ from the contract", differences, response)
 
 
 @check(
@@ -159,7 +165,8 @@ def operations(ctx: CheckContext) -> None:
     owasp=Owasp.API9,
 )
 def status_codes(ctx: CheckContext) -> None:
-    served = _operations(_served(ctx))
+    document, response = _served(ctx)
+    served = _operations(document)
     differences = []
     for label, operation in sorted(_operations(ctx.spec.document).items()):
         if label not in served:
@@ -171,7 +178,7 @@ def status_codes(ctx: CheckContext) -> None:
         for code in sorted(have - want):
             mark = "[breaking] " if code.startswith("2") else ""
             differences.append(f"{mark}{label}: extra {code}")
-    _fail_with(ctx, "the served status codes differ from the contract", differences)
+    _fail_with(ctx, "the served status codes differ from the contract", differences, response)
 
 
 @check(
@@ -181,7 +188,7 @@ def status_codes(ctx: CheckContext) -> None:
     owasp=Owasp.API9,
 )
 def schemas(ctx: CheckContext) -> None:
-    served_doc = _served(ctx)
+    served_doc, response = _served(ctx)
     served = _operations(served_doc)
     contract_doc = ctx.spec.document
     differences: list[str] = []
@@ -214,7 +221,7 @@ def schemas(ctx: CheckContext) -> None:
                     _shape(served_doc, _body_schema(served_doc, other["responses"][code])),
                     request=False,
                 )
-    _fail_with(ctx, "the served schemas differ from the contract", differences)
+    _fail_with(ctx, "the served schemas differ from the contract", differences, response)
 
 
 def _compare(
