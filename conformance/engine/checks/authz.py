@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import httpx
+
 from ..context import CheckContext
+from ..identities import Identity
 from ..registry import Owasp, check
 
 
@@ -205,3 +208,47 @@ def superuser_reads_all(ctx: CheckContext) -> None:
         )
     items = ctx.call("listItems", as_=admin, params={"limit": 1})
     ctx.expect_status(items, 200, operation="listItems", title="a superuser cannot list items")
+
+
+def _last_page_ids(
+    ctx: CheckContext, operation: str, admin: Identity
+) -> tuple[set[object], httpx.Response]:
+    """The ids on the last page of a list, as the superuser sees it (ordered by id)."""
+    head = ctx.call(operation, as_=admin, params={"limit": 1})
+    ctx.expect_status(head, 200, operation=operation, title="a superuser cannot list")
+    total = head.headers.get("X-Total-Count", "")
+    if not total.isdigit():
+        ctx.fail(
+            "a list without X-Total-Count",
+            expected="X-Total-Count: <number>",
+            seen=repr(total),
+            response=head,
+            operation=operation,
+        )
+    page = ctx.call(operation, as_=admin, params={"skip": max(int(total) - 100, 0), "limit": 100})
+    ctx.expect_status(page, 200, operation=operation, title="a superuser cannot list")
+    listed = ctx.json_list(page, operation=operation)
+    return {entry.get("id") for entry in listed if isinstance(entry, dict)}, page
+
+
+@check(
+    "authz.superuser-lists-all",
+    description="A superuser's item and user lists include other users' newest items and accounts.",
+    owasp=Owasp.API5,
+    operations=("listItems", "listUsers"),
+    needs_admin=True,
+)
+def superuser_lists_all(ctx: CheckContext) -> None:
+    admin = ctx.admin()
+    owner = ctx.user("listed")
+    item = ctx.create_item(owner)
+    for operation, wanted in (("listItems", item.get("id")), ("listUsers", owner.user_id)):
+        ids, page = _last_page_ids(ctx, operation, admin)
+        if wanted not in ids:
+            ctx.fail(
+                "a superuser's list leaves out another user's",
+                expected=f"id {wanted} on the last page",
+                seen=f"ids {sorted(ids, key=str)[-10:]}",
+                response=page,
+                operation=operation,
+            )
