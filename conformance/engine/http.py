@@ -19,6 +19,8 @@ from .settings import RateLimit
 __all__ = ["USER_AGENT", "RateLimiter", "TargetClient", "json_body"]
 
 USER_AGENT = "conformance-run"
+# What a request on a connection the server has already closed fails with.
+_STALE_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
 def json_body(response: httpx.Response) -> dict[str, Any]:
@@ -80,7 +82,18 @@ class TargetClient:
             raise InternalError(f"refusing to send a request to {url}: it is not the target")
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """Send one request to `path` on the target (after waiting for the rate cap)."""
+        """Send one request to `path` on the target (after waiting for the rate cap).
+
+        A kept-alive connection the server closed (after a 500, uvicorn drops it) fails
+        the next request before the server reads it; that request is sent once more on
+        a new connection, so a check is not stopped by the previous answer's clean-up.
+        """
+        try:
+            return self._send(method, path, kwargs)
+        except _STALE_CONNECTION:
+            return self._send(method, path, kwargs)
+
+    def _send(self, method: str, path: str, kwargs: dict[str, Any]) -> httpx.Response:
         self._limiter.acquire()
         with self._count_lock:
             self._count += 1
