@@ -213,11 +213,11 @@ def schemas(ctx: CheckContext) -> None:
             _shape(served_doc, _body_schema(served_doc, other.get("requestBody"))),
             request=True,
         )
-        for code, response in sorted(operation.get("responses", {}).items()):
+        for code, documented in sorted(operation.get("responses", {}).items()):
             if code.startswith("2") and code in other.get("responses", {}):
                 differences += _compare(
                     f"{label} {code} response",
-                    _shape(contract_doc, _body_schema(contract_doc, response)),
+                    _shape(contract_doc, _body_schema(contract_doc, documented)),
                     _shape(served_doc, _body_schema(served_doc, other["responses"][code])),
                     request=False,
                 )
