@@ -56,7 +56,15 @@ class SpecIndex:
 def load_spec(source: str | None) -> SpecIndex:
     """Load and index the contract; `SpecError` when it is not an OpenAPI 3 document."""
     name = source or "spec/openapi.yaml (bundled)"
-    document = load_document(source)
+    try:
+        document = load_document(source)
+    except SpecError as exc:
+        lines = exc.message.splitlines()
+        if len(lines) < 2:
+            raise
+        # One line on the console: httpx's status errors append a line of advice.
+        detail = lines[0].removeprefix(f"{exc.source}: ")
+        raise SpecError(detail, source=exc.source, hint=exc.hint) from exc
     version = document.get("openapi")
     if not isinstance(version, str) or not version.startswith("3."):
         raise SpecError("not an OpenAPI 3 document (no `openapi: 3.x` field)", source=name)

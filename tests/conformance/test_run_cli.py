@@ -85,3 +85,13 @@ def test_a_waiver_naming_no_check_is_one_line_and_exit_2(tmp_path: Path) -> None
     )
     line = _one_error_line(_run("--url", "http://127.0.0.1:9", cwd=tmp_path))
     assert "conformance.toml" in line and "authn.nope" in line
+
+
+def test_a_spec_url_that_answers_404_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    from starlette.applications import Starlette
+
+    from .targets.serving import serve
+
+    with serve(Starlette()) as url:
+        line = _one_error_line(_run("--spec", f"{url}/openapi.yaml", cwd=tmp_path))
+    assert "cannot fetch the spec" in line and "404" in line
