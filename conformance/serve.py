@@ -68,4 +68,6 @@ def serve(*, host: str, port: int, workers: int, run_migrations: bool) -> None:
         # The service logs one structured line per request itself.
         access_log=False,
         proxy_headers=False,
+        # No `server: uvicorn` on every answer: it tells attackers what to try.
+        server_header=False,
     )

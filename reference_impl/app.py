@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp
 
 from .api import ROUTERS, handlers
@@ -15,6 +14,7 @@ from .api.docs import docs_router, load_spec_json
 from .log import configure_logging
 from .middleware.body_limit import BodyLimitMiddleware
 from .middleware.context import RequestContextMiddleware
+from .middleware.gzip import AcceptedGZipMiddleware
 from .runtime import Runtime
 from .services.bootstrap import ensure_first_superuser
 from .settings import Settings
@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = Runtime.build(settings)
+        runtime = await Runtime.start(settings)
         app.state.runtime = runtime
         try:
             await runtime.passwords.warm_up()
@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Added innermost first: GZip, then the body limit, then CORS outside it so that a
     # browser can read a 413 too.
-    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(AcceptedGZipMiddleware, minimum_size=1000)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     if settings.allowed_origins:
         wildcard = "*" in settings.allowed_origins

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from .db.engine import Database
+from .repositories.accounts import AccountReader, AsyncpgAccountReader, EngineAccountReader
 from .services.passwords import Passwords
 from .services.rate_limit import LoginLimiter, MemoryLoginLimiter, RedisLoginLimiter
 from .services.tokens import Tokens
@@ -19,13 +20,14 @@ class Runtime:
 
     settings: Settings
     database: Database
+    accounts: AccountReader
     passwords: Passwords
     tokens: Tokens
     login_limiter: LoginLimiter
     redis: Redis | None
 
     @classmethod
-    def build(cls, settings: Settings) -> Runtime:
+    async def start(cls, settings: Settings) -> Runtime:
         """Make every long-lived object; nothing connects until first used."""
         redis = (
             Redis.from_url(settings.redis_url, socket_timeout=2.0, socket_connect_timeout=2.0)
@@ -37,9 +39,18 @@ class Runtime:
             if redis is not None
             else MemoryLoginLimiter(settings)
         )
+        database = Database(settings)
+        accounts: AccountReader = (
+            await AsyncpgAccountReader.connect(
+                settings.database_url, max_size=settings.database_pool_size
+            )
+            if database.engine.dialect.driver == "asyncpg"
+            else EngineAccountReader(database.reader)
+        )
         return cls(
             settings=settings,
-            database=Database(settings),
+            database=database,
+            accounts=accounts,
             passwords=Passwords(settings),
             tokens=Tokens(settings),
             login_limiter=limiter,
@@ -48,6 +59,7 @@ class Runtime:
 
     async def close(self) -> None:
         """Release the connections."""
+        await self.accounts.close()
         await self.database.dispose()
         if self.redis is not None:
             await self.redis.aclose()

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
+from pydantic import BaseModel
 from starlette.responses import Response
 
 
@@ -19,3 +20,12 @@ def json_response(
         headers=headers,
         media_type="application/json",
     )
+
+
+def model_response(model: BaseModel) -> Response:
+    """A generated model as a 200 JSON answer, serialized once.
+
+    Returning the model itself makes FastAPI validate it a second time and serialize it
+    through its own path; this is for the hottest read, which is already validated.
+    """
+    return Response(model.model_dump_json(), media_type="application/json")

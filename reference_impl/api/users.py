@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 from generated.models import UserCreateRequest, UserList, UserResponse, UserUpdateRequest
 
 from ..deps import CurrentSuperuser, CurrentUser, LimitQuery, SkipQuery, UserIdPath, UserServiceDep
+from .responses import model_response
 from .routing import API_PREFIX, ContractRoute
 from .validation import reject_nulls
 
@@ -15,6 +16,13 @@ router = APIRouter(prefix=f"{API_PREFIX}/users", tags=["users"], route_class=Con
 
 def _location(user_id: int) -> str:
     return f"{API_PREFIX}/users/{user_id}"
+
+
+# First: the most frequent operation, and routes are matched in order.
+@router.get("/me", operation_id="readCurrentUser", summary="Read the caller's own account")
+async def read_current_user(caller: CurrentUser) -> Response:
+    """The caller's account (a `UserResponse`)."""
+    return model_response(UserResponse.model_validate(caller, from_attributes=True))
 
 
 @router.post("/", operation_id="createUser", status_code=201, summary="Sign up")
@@ -39,12 +47,6 @@ async def list_users(
     users, total = await service.page(caller, skip=skip, limit=limit)
     response.headers["X-Total-Count"] = str(total)
     return UserList.model_validate(users, from_attributes=True)
-
-
-@router.get("/me", operation_id="readCurrentUser", summary="Read the caller's own account")
-async def read_current_user(caller: CurrentUser) -> UserResponse:
-    """The caller's account."""
-    return UserResponse.model_validate(caller, from_attributes=True)
 
 
 @router.get("/{user_id:id}", operation_id="readUser", summary="Read an account")

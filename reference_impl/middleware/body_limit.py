@@ -31,12 +31,18 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        chunked = False
         for name, value in scope["headers"]:
             if name == b"content-length":
                 if value.isdigit() and int(value) > self.max_bytes:
                     await _too_large(scope, receive, send)
                     return
-                break
+            elif name == b"transfer-encoding":
+                chunked = True
+        if not chunked:
+            # No body, or one whose declared length the server enforces: nothing to count.
+            await self.app(scope, receive, send)
+            return
 
         received = 0
         response_started = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import time
 import uuid
@@ -15,7 +16,6 @@ _SECURITY_HEADERS = (
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
 )
-_logger = structlog.get_logger("reference_impl.access")
 
 
 def _request_id(scope: Scope) -> bytes:
@@ -24,7 +24,9 @@ def _request_id(scope: Scope) -> bytes:
             if _VALID_REQUEST_ID.fullmatch(value):
                 return bytes(value)
             break
-    return str(uuid.uuid4()).encode("ascii")
+    # A request id correlates log lines; it is no secret, so the cheap PRNG will do
+    # (uuid4() asks the kernel for randomness on every request).
+    return str(uuid.UUID(int=random.getrandbits(128), version=4)).encode("ascii")
 
 
 class RequestContextMiddleware:
@@ -36,6 +38,9 @@ class RequestContextMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        # Bound once, when the app builds its middleware (after logging is configured),
+        # rather than assembled anew by a lazy proxy on every request.
+        self._logger = structlog.get_logger("reference_impl.access").bind()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -57,7 +62,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_headers)
         finally:
             route = scope.get("route")
-            _logger.info(
+            self._logger.info(
                 "request",
                 method=scope["method"],
                 route=getattr(route, "path_format", None),

@@ -3,45 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db.tables import Item, RefreshToken, User
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    """An account as read for one request: enough to authorize and to answer `/me`."""
-
-    id: int
-    email: str
-    full_name: str | None
-    is_active: bool
-    is_superuser: bool
-    created_at: datetime
-
-
-_ACCOUNT_COLUMNS = (
-    User.id,
-    User.email,
-    User.full_name,
-    User.is_active,
-    User.is_superuser,
-    User.created_at,
-)
-# Built once: the statement is on every authenticated request's path.
-_ACCOUNT_BY_ID = select(*_ACCOUNT_COLUMNS).where(User.id == bindparam("user_id"))
-
-
-async def read_account(connection: AsyncConnection, user_id: int) -> Account | None:
-    """One primary-key read, outside any unit of work: the per-request account check."""
-    row = (await connection.execute(_ACCOUNT_BY_ID, {"user_id": user_id})).first()
-    if row is None:
-        return None
-    return Account(*row)
 
 
 class UserRepository:

@@ -11,8 +11,8 @@ from generated.models import ItemCreate, ItemUpdate
 from ..db.tables import Item
 from ..db.types import utc_now
 from ..errors import ItemNotFound
+from ..repositories.accounts import Account
 from ..repositories.items import ItemRepository
-from ..repositories.users import Account
 
 
 def _owner_filter(caller: Account) -> int | None:

@@ -35,6 +35,11 @@ class IssuedToken:
     claims: Claims
 
 
+# Verified access tokens kept, so that a client's repeated requests skip the HMAC and
+# JSON work; bounded, oldest forgotten first.
+_VERIFIED_CACHE_SIZE = 4096
+
+
 class Tokens:
     """Issue and verify tokens signed with the deployment's key and algorithm."""
 
@@ -46,6 +51,7 @@ class Tokens:
             "refresh": timedelta(minutes=settings.refresh_token_expire_minutes),
         }
         self.access_seconds = settings.access_token_expire_minutes * 60
+        self._verified_access: dict[str, Claims] = {}
 
     def issue(self, user_id: int, token_type: TokenType) -> IssuedToken:
         """A new token of `token_type` for the account `user_id`."""
@@ -62,6 +68,26 @@ class Tokens:
         }
         encoded = jwt.encode(payload, self._key, algorithm=self._algorithm)
         return IssuedToken(encoded, Claims(user_id, jti, expires_at))
+
+    def verify_access(self, token: str) -> Claims | None:
+        """`verify(token, "access")`, remembering tokens that verified.
+
+        Only the signature and claims are remembered, keyed by the exact token text, and
+        the expiry is checked again on each use; whether the account may still act is
+        for the caller to check on every request.
+        """
+        claims = self._verified_access.get(token)
+        if claims is not None:
+            if claims.expires_at > utc_now():
+                return claims
+            del self._verified_access[token]
+            return None
+        claims = self.verify(token, "access")
+        if claims is not None:
+            if len(self._verified_access) >= _VERIFIED_CACHE_SIZE:
+                del self._verified_access[next(iter(self._verified_access))]
+            self._verified_access[token] = claims
+        return claims
 
     def verify(
         self, token: str, token_type: TokenType, *, check_expiry: bool = True

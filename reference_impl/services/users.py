@@ -12,8 +12,9 @@ from generated.models import UserCreateRequest, UserUpdateRequest
 from ..db.tables import User
 from ..db.types import utc_now
 from ..errors import EmailTaken, NotAuthorized, SuperuserRequired, UserNotFound
+from ..repositories.accounts import Account
 from ..repositories.refresh_tokens import RefreshTokenRepository
-from ..repositories.users import Account, UserRepository
+from ..repositories.users import UserRepository
 from .passwords import Passwords
 
 

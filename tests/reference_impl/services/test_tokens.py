@@ -38,3 +38,17 @@ def test_malformed_claims_are_refused() -> None:
         assert tokens.verify(jwt.encode({**base, "sub": sub}, key), "access") is None, sub
     assert tokens.verify(jwt.encode({**base, "sub": "7"}, key), "access") is not None
     assert tokens.verify(jwt.encode({**base, "sub": "7", "jti": "j" * 65}, key), "access") is None
+
+
+def test_remembered_access_tokens_still_expire() -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    tokens = Tokens(make_settings())
+    issued = tokens.issue(7, "access")
+    assert tokens.verify_access(issued.encoded) == issued.claims
+    assert tokens.verify_access(issued.encoded) == issued.claims  # From memory.
+    expired = replace(issued.claims, expires_at=issued.claims.expires_at - timedelta(hours=1))
+    tokens._verified_access[issued.encoded] = expired
+    assert tokens.verify_access(issued.encoded) is None
+    assert tokens.verify_access(issued.encoded + "x") is None

@@ -1,0 +1,130 @@
+"""The per-request account check: one primary-key read, as cheap as the driver allows.
+
+Every authenticated request reads its account afresh (so that a deactivated or deleted
+account stops working at once), which makes this the hottest query of the service. On
+PostgreSQL it goes straight to an asyncpg pool: SQLAlchemy's connection checkout and
+result processing cost more than the query itself. Elsewhere it uses the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ..db.tables import User
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An account as read for one request: enough to authorize and to answer `/me`."""
+
+    id: int
+    email: str
+    full_name: str | None
+    is_active: bool
+    is_superuser: bool
+    created_at: datetime
+
+
+class AccountReader(Protocol):
+    """Reads one account by id, outside any unit of work."""
+
+    async def read(self, user_id: int) -> Account | None:
+        """The account with this id, or None."""
+        ...
+
+    async def close(self) -> None:
+        """Release the connections."""
+        ...
+
+
+_COLUMNS = (User.id, User.email, User.full_name, User.is_active, User.is_superuser, User.created_at)
+# Built once: the statement is on every authenticated request's path.
+_BY_ID = select(*_COLUMNS).where(User.id == bindparam("user_id"))
+_BY_ID_SQL = (
+    "SELECT id, email, full_name, is_active, is_superuser, created_at FROM users WHERE id = $1"
+)
+# Options of SQLAlchemy's asyncpg dialect that asyncpg itself does not know.
+_DIALECT_ONLY_OPTIONS = ("prepared_statement_cache_size", "prepared_statement_name_func")
+
+
+class EngineAccountReader:
+    """The account read through SQLAlchemy (SQLite, and any other database)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def read(self, user_id: int) -> Account | None:
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(_BY_ID, {"user_id": user_id})).first()
+        return None if row is None else Account(*row)
+
+    async def close(self) -> None:
+        """The engine belongs to the `Database`, which disposes of it."""
+
+
+@dataclass(frozen=True, slots=True)
+class _PreparedConnection:
+    """An asyncpg connection with the account query prepared on it once."""
+
+    connection: Any
+    statement: Any
+
+    @classmethod
+    async def open(cls, dsn: str) -> _PreparedConnection:
+        connection = await asyncpg.connect(
+            dsn, server_settings={"application_name": "reference_impl", "jit": "off"}
+        )
+        return cls(connection, await connection.prepare(_BY_ID_SQL))
+
+
+class AsyncpgAccountReader:
+    """The account read over a few asyncpg connections of its own (PostgreSQL).
+
+    A queue of connections rather than `asyncpg.Pool`: the pool's acquire, release and
+    session reset cost more than the one-row query. These connections run a single
+    SELECT outside any transaction and never change session state, so there is nothing
+    to reset; a connection that broke is dropped and made anew on its next use.
+    """
+
+    def __init__(self, dsn: str, *, size: int) -> None:
+        self._dsn = dsn
+        self._slots: asyncio.LifoQueue[Any] = asyncio.LifoQueue()
+        for _ in range(size):
+            self._slots.put_nowait(None)  # Connected on first use.
+
+    @classmethod
+    async def connect(cls, database_url: str, *, max_size: int) -> AsyncpgAccountReader:
+        """A reader for the database of a SQLAlchemy URL; it connects lazily, so start-up
+        does not need the database (readiness reports it instead)."""
+        url = make_url(database_url).set(drivername="postgresql")
+        url = url.difference_update_query(_DIALECT_ONLY_OPTIONS)
+        return cls(url.render_as_string(hide_password=False), size=max_size)
+
+    async def read(self, user_id: int) -> Account | None:
+        connection = await self._slots.get()
+        try:
+            if connection is None or connection.connection.is_closed():
+                connection = None
+                connection = await _PreparedConnection.open(self._dsn)
+            row = await connection.statement.fetchrow(user_id)
+        finally:
+            usable = connection is not None and not connection.connection.is_closed()
+            self._slots.put_nowait(connection if usable else None)
+        if row is None:
+            return None
+        created_at: datetime = row[5]
+        return Account(row[0], row[1], row[2], row[3], row[4], created_at.astimezone(UTC))
+
+    async def close(self) -> None:
+        while not self._slots.empty():
+            connection = self._slots.get_nowait()
+            if connection is not None:
+                await connection.connection.close()

@@ -1,0 +1,41 @@
+"""The per-request account read, on both kinds of database."""
+
+from __future__ import annotations
+
+import asyncpg  # type: ignore[import-untyped]
+import pytest
+from sqlalchemy.engine import make_url
+
+from reference_impl.repositories.accounts import AsyncpgAccountReader
+
+from ..conftest import Api
+
+
+async def test_reads_the_current_account(api: Api) -> None:
+    account, headers = await api.user("ada@example.com")
+    answer = await api.client.get("/api/v1/users/me", headers=headers)
+    assert answer.json() == account
+
+
+@pytest.mark.postgres
+async def test_a_broken_connection_is_replaced(postgres_url: str) -> None:
+    dsn = make_url(postgres_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    reader = await AsyncpgAccountReader.connect(postgres_url, max_size=1)
+    try:
+        before = await reader.read(1)
+        held = reader._slots.get_nowait()
+        reader._slots.put_nowait(held)
+        admin = await asyncpg.connect(dsn)
+        try:
+            await admin.execute("SELECT pg_terminate_backend($1)", held.connection.get_server_pid())
+        finally:
+            await admin.close()
+        outcomes: list[object] = []
+        for _ in range(3):
+            try:
+                outcomes.append(await reader.read(1))
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+                outcomes.append(exc)
+        assert outcomes[-1] == before  # Answering again, on a new connection.
+    finally:
+        await reader.close()
