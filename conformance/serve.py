@@ -50,13 +50,38 @@ def migrate(database_url: str) -> None:
         ) from None
 
 
+def check_schema(database_url: str) -> None:
+    """`UsageError` unless the database is at the newest migration."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from reference_impl.db.migrate import current_revision, head_revision
+
+    try:
+        current = current_revision(database_url)
+    except (SQLAlchemyError, OSError) as exc:
+        raise UsageError(
+            f"cannot reach the database of DATABASE_URL: {type(exc).__name__}: "
+            f"{str(exc).splitlines()[0]}",
+            hint="check DATABASE_URL and that the database server is running",
+        ) from None
+    if current != head_revision():
+        state = "has no schema yet" if current is None else f"is at revision {current}"
+        raise UsageError(
+            f"the database of DATABASE_URL {state}",
+            hint="run `conformance serve --migrate` once, or `alembic upgrade head`",
+        )
+
+
 def serve(*, host: str, port: int, workers: int, run_migrations: bool) -> None:
-    """Validate the settings, migrate if asked, then serve until interrupted."""
+    """Validate the settings, migrate if asked (else check the schema is current), then
+    serve until interrupted."""
     if workers < 1:
         raise UsageError("--workers must be at least 1")
     database_url = check_settings()
     if run_migrations:
         migrate(database_url)
+    else:
+        check_schema(database_url)
     uvicorn.run(
         APP_FACTORY,
         factory=True,

@@ -122,10 +122,11 @@ class Settings(BaseSettings):
     )
     argon2_parallelism: int = Field(default=1, ge=1, le=16, description="Argon2id lanes.")
     password_hash_concurrency: int = Field(
-        default_factory=lambda: os.cpu_count() or 1,
+        # One CPU stays with the event loop, so that logins never starve other requests.
+        default_factory=lambda: max(1, (os.cpu_count() or 1) - 1),
         ge=1,
         le=256,
-        description="Password hashes computed at once in worker threads (default: CPUs).",
+        description="Password hashes computed at once in worker threads (default: CPUs - 1).",
     )
     max_body_bytes: int = Field(
         default=1024 * 1024, ge=1024, description="Larger request bodies are 413."

@@ -64,6 +64,14 @@ def test_an_unreachable_database_with_migrate_is_one_line() -> None:
     assert "cannot migrate" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_an_unmigrated_database_is_one_line(tmp_path: object) -> None:
+    result = _serve(
+        {"ENVIRONMENT": "development", "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/new.db"}
+    )
+    assert result.returncode == 2
+    assert "has no schema yet" in result.stderr and "--migrate" in result.stderr
+
+
 def _journey(url: str, admin_email: str, admin_password: str) -> None:
     with httpx.Client(base_url=url, timeout=10) as client:
         assert client.get("/health/ready").json()["status"] == "healthy"
