@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jsonschema
 import pytest
 
 from conformance.embedded import EmbeddedTarget, embedded_reference
@@ -81,6 +82,12 @@ def test_a_first_run_with_no_arguments_is_green_within_a_minute(tmp_path: Path) 
     assert result.returncode == 0, _problems(document) or result.stdout[-3000:] + result.stderr
     assert elapsed < 60, f"the quick profile took {elapsed:.0f} s"
     assert "PASSED" in result.stdout and "replay with: conformance run --seed" in result.stdout
+    schema = json.loads(
+        (Path(__file__).resolve().parents[2] / "conformance" / "engine" / "reporters")
+        .joinpath("report.schema.json")
+        .read_text("utf-8")
+    )
+    jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
     summary = document["summary"]
     assert summary["failed"] == summary["error"] == 0
     assert summary["passed"] > 250

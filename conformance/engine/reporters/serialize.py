@@ -12,8 +12,8 @@ from typing import Any
 import schemathesis
 
 from ... import __version__
+from ..catalogue import load_checks
 from ..events import RunResult
-from ..registry import REGISTRY
 from ..results import FailureRecord, Outcome, Status
 
 __all__ = ["SCHEMA_VERSION", "report_document"]
@@ -53,7 +53,8 @@ def _failure(record: FailureRecord) -> dict[str, Any]:
 
 
 def _outcome(outcome: Outcome) -> dict[str, Any]:
-    registered = REGISTRY.get(outcome.check_id) if outcome.check_id in REGISTRY else None
+    registry = load_checks()
+    registered = registry.get(outcome.check_id) if outcome.check_id in registry else None
     return {
         "check_id": outcome.check_id,
         "family": outcome.check_id.split(".", 1)[0],

@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import jsonschema
 from rich.console import Console
 
 from conformance.engine.events import RunFinished, RunResult
@@ -90,6 +91,11 @@ def test_the_json_report_has_the_documented_fields(tmp_path: Path) -> None:
     assert set(outcome["failures"][0]) == _documented("Failure")
     assert outcome["owasp"] == "API1:2023"
     assert outcome["failures"][0]["curl"] == CURL
+    schema = json.loads(
+        (ROOT / "conformance" / "engine" / "reporters" / "report.schema.json").read_text("utf-8")
+    )
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
 
 
 def test_junit_counts_failures_and_skips_and_keeps_the_curl_line(tmp_path: Path) -> None:
