@@ -60,6 +60,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
+        # The service reports through its structured logs, not OpenTelemetry; left on,
+        # FastAPI asks the (unconfigured) OpenTelemetry providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     handlers.install(app)
     # Routes go straight onto the app's router rather than through `include_router`,
