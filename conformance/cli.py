@@ -243,8 +243,9 @@ def run(
         select=tuple(check or ()),
         generic=generic,
     )
+    written = [path for path in (report_json, junit_xml, report_html) if path is not None]
     reporters: list[ConsoleReporter | JsonReport | JunitReport | HtmlReport] = [
-        ConsoleReporter(out_console, verbose=verbose)
+        ConsoleReporter(out_console, verbose=verbose, reports=written)
     ]
     if settings.report_json is not None:
         reporters.append(JsonReport(settings.report_json))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
@@ -45,9 +47,12 @@ _COLUMNS = (Status.PASSED, Status.FAILED, Status.WAIVED, Status.SKIPPED, Status.
 class ConsoleReporter:
     """Rich output on the given console."""
 
-    def __init__(self, console: Console, *, verbose: bool = False) -> None:
+    def __init__(
+        self, console: Console, *, verbose: bool = False, reports: Sequence[Path] = ()
+    ) -> None:
         self.console = console
         self.verbose = verbose
+        self.reports = tuple(reports)
         self._progress: Progress | None = None
         self._task: TaskID | None = None
         self._scenarios: Counter[str] = Counter()
@@ -179,6 +184,8 @@ class ConsoleReporter:
         )
         if result.seed is not None:
             self.console.print(f"replay with: conformance run --seed {result.seed} ...")
+        if self.reports:
+            self.console.print("reports: " + ", ".join(escape(str(path)) for path in self.reports))
 
 
 def _table(key: str, rows: dict[str, Counter[Status]]) -> Table:
