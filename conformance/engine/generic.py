@@ -26,6 +26,7 @@ from schemathesis.engine import from_schema
 
 from ..errors import SpecError, UsageError
 from .events import Event, GenericProgress, Notice
+from .guard import WriteGuard, install, uninstall
 from .identities import Identities, Identity, IdentityError
 from .registry import REGISTRY
 from .results import FailureRecord, Outcome, RequestRecord, ResponseRecord, Status, judged
@@ -33,7 +34,7 @@ from .settings import RunSettings
 from .spec import SpecIndex
 
 if TYPE_CHECKING:
-    from schemathesis import AuthContext, Case
+    from schemathesis import AuthContext, BaseSchema, Case
     from schemathesis.engine.recorder import ScenarioRecorder
 
 __all__ = ["GENERIC_RUN_ERRORS", "GenericRun"]
@@ -179,6 +180,20 @@ class GenericRun:
                 case.headers["Authorization"] = f"Bearer {data}"
 
         schema.auth(refresh_interval=60, retry_on=[401])(RunUserAuth)
+        guard = WriteGuard(self._spec, self._identities)
+        install(guard)
+        try:
+            yield from self._events(schema)
+        finally:
+            uninstall()
+        if guard.redirected:
+            yield Notice(
+                f"{guard.redirected} generated changes or deletions of rows the run did not "
+                "create were sent to an id that names nothing instead (the run writes only "
+                "to what it made)"
+            )
+
+    def _events(self, schema: BaseSchema) -> Iterator[Event]:
         for event in from_schema(schema).execute():
             if isinstance(event, st_events.ScenarioFinished):
                 self._record(event.recorder)
