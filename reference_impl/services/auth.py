@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from generated.models import Token
 
 from ..db.tables import RefreshToken, User
 from ..db.types import utc_now
-from ..errors import InactiveUser, InvalidCredentials, InvalidRefreshToken, TooManyAttempts
+from ..errors import (
+    InactiveUser,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    ServiceError,
+    TooManyAttempts,
+)
 from ..repositories.refresh_tokens import RefreshTokenRepository
 from ..repositories.users import UserRepository
 from ..runtime import Runtime
@@ -57,7 +64,7 @@ class AuthService:
             user.hashed_password = new_hash
         await self.refresh_tokens.delete_expired(user.id, now=utc_now())
         token = self._issue(user)
-        await self.session.commit()
+        await self._commit_or(InvalidCredentials())
         return token
 
     async def refresh(self, refresh_token: str) -> Token:
@@ -82,7 +89,7 @@ class AuthService:
             await self.session.commit()
             raise InvalidRefreshToken()
         token = self._issue(user)
-        await self.session.commit()
+        await self._commit_or(InvalidRefreshToken())
         return token
 
     async def logout(self, refresh_token: str) -> None:
@@ -92,6 +99,15 @@ class AuthService:
             return
         await self.refresh_tokens.revoke(claims.jti, now=utc_now())
         await self.session.commit()
+
+    async def _commit_or(self, error: ServiceError) -> None:
+        # The account can be deleted between our read and this write; its new refresh
+        # token then violates the foreign key, and the caller gets `error`, not a 500.
+        try:
+            await self.session.commit()
+        except IntegrityError as exc:
+            await self.session.rollback()
+            raise error from exc
 
     def _issue(self, user: User) -> Token:
         tokens = self.runtime.tokens

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from generated.models import ItemCreate, ItemUpdate
 
 from ..db.tables import Item
 from ..db.types import utc_now
-from ..errors import ItemNotFound
+from ..errors import InvalidAccessToken, ItemNotFound
 from ..repositories.accounts import Account
 from ..repositories.items import ItemRepository
 
@@ -40,7 +41,12 @@ class ItemService:
             updated_at=None,
         )
         self.items.add(item)
-        await self.session.commit()
+        try:
+            await self.session.commit()
+        except IntegrityError as exc:
+            # The caller's account was deleted after its token was checked.
+            await self.session.rollback()
+            raise InvalidAccessToken() from exc
         return item
 
     async def get(self, caller: Account, item_id: int) -> Item:

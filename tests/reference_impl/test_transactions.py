@@ -34,3 +34,25 @@ async def test_a_failed_commit_is_not_answered_2xx(
             "/api/v1/auth/login", data={"username": "bob@example.com", "password": PASSWORD}
         )
         assert login.status_code == 401
+
+
+async def test_an_account_deleted_mid_request_is_401_not_500(
+    api: Api, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from reference_impl.runtime import Runtime
+
+    account, headers = await api.user("ada@example.com")
+    runtime: Runtime = app.state.runtime
+    real = await runtime.accounts.read(account["id"])
+    assert real is not None
+    await api.client.delete(f"/api/v1/users/{account['id']}", headers=headers)
+
+    async def stale_read(_user_id: int) -> object:
+        # The account check ran just before the delete committed.
+        return replace(real)
+
+    monkeypatch.setattr(runtime.accounts, "read", stale_read)
+    answer = await api.client.post("/api/v1/items/", json={"title": "orphan"}, headers=headers)
+    assert answer.status_code == 401
