@@ -5,7 +5,9 @@ deployment that checks ownership, a foreign id is a harmless 404; against one th
 not (the very fault the run looks for), it would change or delete somebody else's data
 on a shared environment. So before each generated request a change or a deletion whose
 id the run did not create is pointed at an id that names nothing, and the creations the
-run makes are noted as they are answered.
+run makes are noted as they are answered. Likewise a generated login for an email the
+run did not make is sent for an address that has no account, so that the failures it
+collects can never lock out somebody else's account.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from .spec import SpecIndex
 if TYPE_CHECKING:
     from schemathesis import Case, HookContext, Response
 
-__all__ = ["NOWHERE", "WriteGuard", "install", "uninstall"]
+__all__ = ["GUARDED_OPERATIONS", "NOWHERE", "WriteGuard", "install", "uninstall"]
 
 # A valid id (inside int64) that no deployment has reached: what foreign ids become.
 NOWHERE = 2**62 + 424242
@@ -34,6 +36,7 @@ _GUARDED = {
     "updateUser": ("user", "user_id"),
     "deleteUser": ("user", "user_id"),
 }
+GUARDED_OPERATIONS = tuple(_GUARDED)
 _CREATES = {"createItem": "item", "createUser": "user"}
 
 
@@ -54,6 +57,7 @@ class WriteGuard:
             for operation_id, kind in _CREATES.items()
             if operation_id in spec.operations
         }
+        self._login = spec["login"].label if "login" in spec.operations else None
         self.redirected = 0
 
     def owns(self, kind: str, row_id: int) -> bool:
@@ -65,6 +69,9 @@ class WriteGuard:
         )
 
     def before_call(self, case: Case[Any]) -> None:
+        if case.operation.label == self._login:
+            self._guard_login(case)
+            return
         target = self._guarded.get(case.operation.label)
         if target is None or not case.path_parameters:
             return
@@ -72,6 +79,20 @@ class WriteGuard:
         row_id = _as_id(case.path_parameters.get(name))
         if row_id is not None and not self.owns(kind, row_id):
             case.path_parameters[name] = NOWHERE
+            with self._lock:
+                self.redirected += 1
+
+    def _guard_login(self, case: Case[Any]) -> None:
+        """Failed logins count against an account: never fail one the run did not make."""
+        body = case.body
+        if not isinstance(body, dict):
+            return
+        username = body.get("username")
+        if not isinstance(username, str) or "@" not in username:
+            return
+        ours = {identity.email.lower() for identity in self._identities.created}
+        if username.lower() not in ours:
+            body["username"] = self._identities.email_for("nobody")
             with self._lock:
                 self.redirected += 1
 
