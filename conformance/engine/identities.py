@@ -104,8 +104,25 @@ class Identities:
         identity.user_id = user_id if isinstance(user_id, int) else None
         self.track(identity)
         if login:
-            self.log_in(identity)
+            self._first_login(identity)
         return identity
+
+    def _first_login(self, identity: Identity) -> None:
+        """Log a new account in, allowing a moment for the sign-up to become visible.
+
+        Some deployments commit after answering (the guide's session dependency does), so
+        an immediate login can miss the account; workflows.signup-login judges that, and
+        the checks that only need a user should not fail for it.
+        """
+        for pause in (0.1, 0.3, 0.0):
+            try:
+                self.log_in(identity)
+                return
+            except IdentityError as exc:
+                response = exc.response
+                if response is None or response.status_code != 401 or not pause:
+                    raise
+            time.sleep(pause)
 
     def track(self, identity: Identity) -> None:
         """Remember an account the run made, so that the clean-up deletes it."""
