@@ -258,9 +258,17 @@ def run(
 
 
 def main() -> None:
-    """The console script: run the app, turning known errors into one line."""
+    """The console script: run the app, turning known errors into one line.
+
+    Anything else is a bug of the toolkit: its traceback is printed (the one place that
+    does) and the exit code is 3, so that it is never mistaken for a failing target (1).
+    """
     try:
         app()
     except ConformanceError as exc:
         err_console.print(f"error: {exc}", markup=False)
         raise SystemExit(exc.exit_code) from None
+    except Exception:  # noqa: BLE001 - the outer handler for bugs; it re-raises as exit 3
+        err_console.print_exception()
+        err_console.print("internal error: this is a bug of the toolkit; please report it")
+        raise SystemExit(3) from None
