@@ -30,6 +30,9 @@ async def test_unknown_path_is_404(client: httpx.AsyncClient) -> None:
         ("GET", "/api/v1/auth/login", "POST"),
         ("HEAD", "/api/v1/items/", "GET, POST"),
         ("OPTIONS", "/health", "GET"),
+        # The lean routes too: a GET route of theirs answers no implicit HEAD.
+        ("HEAD", "/health", "GET"),
+        ("HEAD", "/api/v1/users/me", "GET"),
     ],
 )
 async def test_wrong_method_is_405_with_allow(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncpg  # type: ignore[import-untyped]
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from reference_impl.repositories.accounts import AsyncpgAccountReader
 
-from ..conftest import Api
+from ..conftest import Api, Backend
 
 
 async def test_reads_the_current_account(api: Api) -> None:
@@ -34,8 +36,39 @@ async def test_a_broken_connection_is_replaced(postgres_url: str) -> None:
         for _ in range(3):
             try:
                 outcomes.append(await reader.read(1))
-            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            except (
+                asyncpg.PostgresError,
+                asyncpg.InterfaceError,
+                asyncpg.InternalClientError,
+                OSError,
+            ) as exc:
                 outcomes.append(exc)
         assert outcomes[-1] == before  # Answering again, on a new connection.
     finally:
         await reader.close()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE users SET is_active = false WHERE email = 'ada@example.com'",
+        "DELETE FROM users WHERE email = 'ada@example.com'",
+    ],
+)
+async def test_an_account_changed_by_another_client_stops_working_at_once(
+    api: Api, backend: Backend, statement: str
+) -> None:
+    # Another process (an admin's SQL, another instance) changes the row: the app hears
+    # nothing of it, and the very next request must still see it.
+    _, headers = await api.user("ada@example.com")
+    assert (await api.client.get("/api/v1/users/me", headers=headers)).status_code == 200
+    engine = create_async_engine(backend.database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+    answer = await api.client.get("/api/v1/users/me", headers=headers)
+    assert answer.status_code == 401
+    assert answer.json() == {"detail": "Could not validate credentials"}
+    assert answer.headers["www-authenticate"] == "Bearer"
