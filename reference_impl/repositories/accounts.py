@@ -110,14 +110,22 @@ class AsyncpgAccountReader:
 
     async def read(self, user_id: int) -> Account | None:
         connection = await self._slots.get()
+        answered = False
         try:
             if connection is None or connection.connection.is_closed():
                 connection = None
                 connection = await _PreparedConnection.open(self._dsn)
             row = await connection.statement.fetchrow(user_id)
+            answered = True
         finally:
-            usable = connection is not None and not connection.connection.is_closed()
-            self._slots.put_nowait(connection if usable else None)
+            if answered:
+                self._slots.put_nowait(connection)
+            else:
+                # After any failure (a server that went away, a cancelled query) the
+                # connection's state is unknown: drop it, and connect anew next time.
+                if connection is not None:
+                    connection.connection.terminate()
+                self._slots.put_nowait(None)
         if row is None:
             return None
         created_at: datetime = row[5]
