@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from generated.models import ItemCreate, ItemUpdate
 
@@ -66,7 +67,12 @@ class ItemService:
             item.description = data.description
         if changes:
             item.updated_at = utc_now()
-        await self.session.commit()
+        try:
+            await self.session.commit()
+        except StaleDataError as exc:
+            # Deleted by another request after this one read it: as absent as any other.
+            await self.session.rollback()
+            raise ItemNotFound() from exc
         return item
 
     async def delete(self, caller: Account, item_id: int) -> None:

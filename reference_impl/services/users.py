@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from generated.models import UserCreateRequest, UserUpdateRequest
 
@@ -92,3 +93,8 @@ class UserService:
         except IntegrityError as exc:
             await self.session.rollback()
             raise EmailTaken() from exc
+        except StaleDataError as exc:
+            # The account was deleted by another request after this one read it: the
+            # UPDATE matched no row, which is the 404 of a missing account, not a 500.
+            await self.session.rollback()
+            raise UserNotFound() from exc

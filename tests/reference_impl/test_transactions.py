@@ -56,3 +56,29 @@ async def test_an_account_deleted_mid_request_is_401_not_500(
     monkeypatch.setattr(runtime.accounts, "read", stale_read)
     answer = await api.client.post("/api/v1/items/", json={"title": "orphan"}, headers=headers)
     assert answer.status_code == 401
+
+
+async def test_an_account_deleted_during_its_update_is_404_not_500(
+    api: Api, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reference_impl.runtime import Runtime
+
+    account, headers = await api.user("ada@example.com")
+    runtime: Runtime = app.state.runtime
+    real_hash = runtime.passwords.hash
+
+    async def hash_while_the_account_is_deleted(password: str) -> str:
+        # A password change hashes between reading the row and writing it; a DELETE from
+        # another request lands in that window.
+        deleted = await api.client.delete(f"/api/v1/users/{account['id']}", headers=headers)
+        assert deleted.status_code == 204
+        return await real_hash(password)
+
+    monkeypatch.setattr(runtime.passwords, "hash", hash_while_the_account_is_deleted)
+    answer = await api.client.patch(
+        f"/api/v1/users/{account['id']}",
+        json={"password": "another long password"},
+        headers=headers,
+    )
+    assert answer.status_code == 404
+    assert answer.json() == {"detail": "User not found"}
