@@ -7,6 +7,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..api.responses import json_response
 
+# How much of an oversized body is read and thrown away before the 413. A client that
+# sends its whole body before reading the answer would otherwise see the connection reset
+# (the kernel resets a socket closed with unread data) instead of the 413; past this
+# much, the connection is closed anyway rather than spend bandwidth on an attacker.
+_DRAIN_BYTES = 8 * 1024 * 1024
+
 
 class PayloadTooLarge(HTTPException):
     """The body grew past the limit while the app was reading it.
@@ -71,5 +77,17 @@ class BodyLimitMiddleware:
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    await _drain(receive)
     response = json_response({"detail": "Request body too large"}, 413, {"Connection": "close"})
     await response(scope, receive, send)
+
+
+async def _drain(receive: Receive) -> None:
+    drained = 0
+    while drained <= _DRAIN_BYTES:
+        message = await receive()
+        if message["type"] != "http.request":
+            return  # The client went away.
+        drained += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
