@@ -40,8 +40,7 @@ def serve(app: Any, *, host: str = "127.0.0.1", startup_timeout: float = 30.0) -
         log_config=None,
         log_level="warning",
         access_log=False,
-        # The loop `conformance serve` runs: under asyncio's own, a 413 sent before the
-        # request body is read is often lost to a connection reset (limits.body-size).
+        # The loop `conformance serve` runs.
         loop="uvloop",
         timeout_graceful_shutdown=5,
     )
