@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from .db.engine import Database
-from .repositories.accounts import AccountReader, AsyncpgAccountReader, EngineAccountReader
+from .repositories.accounts import (
+    AccountReader,
+    AsyncpgAccountReader,
+    EngineAccountReader,
+    SqliteAccountReader,
+)
 from .services.passwords import Passwords
 from .services.rate_limit import LoginLimiter, MemoryLoginLimiter, RedisLoginLimiter
 from .services.tokens import Tokens
@@ -40,13 +45,16 @@ class Runtime:
             else MemoryLoginLimiter(settings)
         )
         database = Database(settings)
-        accounts: AccountReader = (
-            await AsyncpgAccountReader.connect(
+        accounts: AccountReader
+        if database.engine.dialect.driver == "asyncpg":
+            accounts = await AsyncpgAccountReader.connect(
                 settings.database_url, max_size=settings.database_pool_size
             )
-            if database.engine.dialect.driver == "asyncpg"
-            else EngineAccountReader(database.reader)
-        )
+        else:
+            sqlite_reader = (
+                SqliteAccountReader.for_url(settings.database_url) if database.is_sqlite else None
+            )
+            accounts = sqlite_reader or EngineAccountReader(database.reader)
         return cls(
             settings=settings,
             database=database,

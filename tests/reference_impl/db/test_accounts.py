@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import asyncpg  # type: ignore[import-untyped]
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from reference_impl.repositories.accounts import AsyncpgAccountReader
+from reference_impl.repositories.accounts import (
+    AsyncpgAccountReader,
+    EngineAccountReader,
+    SqliteAccountReader,
+)
+from reference_impl.runtime import Runtime
 
 from ..conftest import Api, Backend
 
@@ -72,3 +78,24 @@ async def test_an_account_changed_by_another_client_stops_working_at_once(
     assert answer.status_code == 401
     assert answer.json() == {"detail": "Could not validate credentials"}
     assert answer.headers["www-authenticate"] == "Bearer"
+
+
+def test_the_sqlite_reader_is_for_files_only() -> None:
+    # Another connection to `:memory:` would open another, empty, database.
+    assert SqliteAccountReader.for_url("sqlite+aiosqlite:///:memory:") is None
+    assert SqliteAccountReader.for_url("sqlite+aiosqlite://") is None
+    assert SqliteAccountReader.for_url("sqlite+aiosqlite:///./reference.db") is not None
+
+
+async def test_the_sqlite_reader_reads_what_the_engine_reads(
+    app: FastAPI, backend: Backend
+) -> None:
+    if backend.name != "sqlite":
+        pytest.skip("the SQLite reader reads SQLite files only")
+    runtime: Runtime = app.state.runtime
+    assert isinstance(runtime.accounts, SqliteAccountReader)
+    through_engine = EngineAccountReader(runtime.database.reader)
+    for user_id in (1, 2):
+        assert await runtime.accounts.read(user_id) == await through_engine.read(user_id)
+    admin = await runtime.accounts.read(1)
+    assert admin is not None and admin.is_superuser and admin.created_at.tzinfo is not None
