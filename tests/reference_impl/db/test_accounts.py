@@ -87,11 +87,9 @@ def test_the_sqlite_reader_is_for_files_only() -> None:
     assert SqliteAccountReader.for_url("sqlite+aiosqlite:///./reference.db") is not None
 
 
-async def test_the_sqlite_reader_reads_what_the_engine_reads(
-    app: FastAPI, backend: Backend
-) -> None:
-    if backend.name != "sqlite":
-        pytest.skip("the SQLite reader reads SQLite files only")
+# The SQLite reader serves SQLite files only: there is no PostgreSQL case to run.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_the_sqlite_reader_reads_what_the_engine_reads(app: FastAPI) -> None:
     runtime: Runtime = app.state.runtime
     assert isinstance(runtime.accounts, SqliteAccountReader)
     through_engine = EngineAccountReader(runtime.database.reader)
