@@ -161,3 +161,15 @@ def test_the_rate_limit_caps_the_request_rate(tmp_path: Path, reference: Embedde
     sent, took = document["run"]["requests_sent"], document["run"]["duration_seconds"]
     assert sent >= 20
     assert took >= (sent - 1) / 20, f"{sent} requests in {took} s"
+
+
+def test_contract_checks_run_in_parallel_workers(tmp_path: Path, reference: EmbeddedTarget) -> None:
+    result, document = _run(
+        "--url", reference.url, "--no-generic", "--workers", "4", cwd=tmp_path,
+        env=_admin_env(reference),
+    )  # fmt: skip
+    assert result.returncode == 0, _problems(document) or result.stdout[-3000:]
+    assert "workers 4" in result.stdout
+    assert document["summary"]["failed"] == document["summary"]["error"] == 0
+    assert document["summary"]["passed"] >= 50
+    assert document["cleanup"]["left"] == []
