@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Literal
 
 import structlog
@@ -42,22 +43,10 @@ router.add_api_route(
 @router.get("/health/ready", operation_id="readiness", summary="Readiness probe")
 async def readiness(runtime: RuntimeDep) -> Response:
     """200 when the database (and Redis, where configured) answer; 503 naming the failure."""
-    database: Literal["ok", "failed"] = "ok"
-    redis: Literal["ok", "failed"] | None = None
-    try:
-        async with asyncio.timeout(_PROBE_TIMEOUT):
-            await runtime.database.ping()
-    except (SQLAlchemyError, OSError, TimeoutError) as exc:
-        _logger.warning("readiness_failed", check="database", error=str(exc))
-        database = "failed"
+    database = await _probe("database", runtime.database.ping, SQLAlchemyError)
+    redis = None
     if runtime.redis is not None:
-        redis = "ok"
-        try:
-            async with asyncio.timeout(_PROBE_TIMEOUT):
-                await runtime.redis.ping()
-        except (RedisError, OSError, TimeoutError) as exc:
-            _logger.warning("readiness_failed", check="redis", error=str(exc))
-            redis = "failed"
+        redis = await _probe("redis", runtime.redis.ping, RedisError)
     healthy = database == "ok" and redis in {"ok", None}
     body = Readiness(
         status="healthy" if healthy else "unhealthy", checks=Checks(database=database, redis=redis)
@@ -67,3 +56,16 @@ async def readiness(runtime: RuntimeDep) -> Response:
         status_code=200 if healthy else 503,
         media_type="application/json",
     )
+
+
+async def _probe(
+    check: str, ping: Callable[[], Awaitable[object]], failure: type[Exception]
+) -> Literal["ok", "failed"]:
+    """Whether one dependency answers `ping` within the probe's timeout."""
+    try:
+        async with asyncio.timeout(_PROBE_TIMEOUT):
+            await ping()
+    except (failure, OSError, TimeoutError) as exc:
+        _logger.warning("readiness_failed", check=check, error=str(exc))
+        return "failed"
+    return "ok"
