@@ -147,6 +147,20 @@ def _fresh_pair(ctx: CheckContext, label: str) -> tuple[Identity, str]:
     return user, user.refresh_token
 
 
+def _rotate_fresh_pair(ctx: CheckContext, label: str) -> tuple[str, httpx.Response, object]:
+    """Refresh a new account's token once: the token used, the answer, the token issued."""
+    _, first = _fresh_pair(ctx, label)
+    response = _refresh(ctx, first)
+    ctx.expect_status(
+        response, 200, operation="refreshTokens", title="a fresh refresh token failed"
+    )
+    return (
+        first,
+        response,
+        ctx.json_object(response, operation="refreshTokens").get("refresh_token"),
+    )
+
+
 @check(
     "authn.refresh-rotation",
     description="Refreshing answers a new pair, and the refresh token used is revoked (rotation).",
@@ -154,12 +168,7 @@ def _fresh_pair(ctx: CheckContext, label: str) -> tuple[Identity, str]:
     operations=("refreshTokens",),
 )
 def refresh_rotation(ctx: CheckContext) -> None:
-    _, first = _fresh_pair(ctx, "rotator")
-    response = _refresh(ctx, first)
-    ctx.expect_status(
-        response, 200, operation="refreshTokens", title="a fresh refresh token failed"
-    )
-    second = ctx.json_object(response, operation="refreshTokens").get("refresh_token")
+    first, response, second = _rotate_fresh_pair(ctx, "rotator")
     if not isinstance(second, str) or second == first:
         ctx.fail(
             "refreshing did not issue a new refresh token",
@@ -179,14 +188,9 @@ def refresh_rotation(ctx: CheckContext) -> None:
     operations=("refreshTokens",),
 )
 def refresh_reuse_revokes(ctx: CheckContext) -> None:
-    _, first = _fresh_pair(ctx, "reuser")
-    response = _refresh(ctx, first)
-    ctx.expect_status(
-        response, 200, operation="refreshTokens", title="a fresh refresh token failed"
-    )
-    second = str(ctx.json_object(response, operation="refreshTokens").get("refresh_token"))
+    first, _, second = _rotate_fresh_pair(ctx, "reuser")
     _refresh(ctx, first)  # The theft signal: a revoked token comes back.
-    after = _refresh(ctx, second)
+    after = _refresh(ctx, str(second))
     _expect_401(ctx, after, "refreshTokens", "the newer token survived the reuse of a revoked one")
 
 
