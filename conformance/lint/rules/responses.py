@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,6 +47,18 @@ def _codes(operation: Operation) -> set[str]:
     return set(as_map(operation.node.get("responses")))
 
 
+def _missing_code(
+    spec: Spec, code: str, applies: Callable[[Operation], bool], because: str
+) -> Iterator[Violation]:
+    """The operations `applies` selects that document no `code` response."""
+    for operation in spec.operations:
+        if applies(operation) and code not in _codes(operation):
+            yield (
+                (*operation.path, "responses"),
+                f"{operation.label} {because} but documents no {code}",
+            )
+
+
 @rule(
     "owasp:api8:2023-define-error-responses-401",
     severity=Severity.ERROR,
@@ -55,12 +67,7 @@ def _codes(operation: Operation) -> set[str]:
 )
 def secured_documents_401(spec: Spec) -> Iterator[Violation]:
     """Secured operations without a 401."""
-    for operation in spec.operations:
-        if spec.is_secured(operation) and "401" not in _codes(operation):
-            yield (
-                (*operation.path, "responses"),
-                f"{operation.label} requires credentials but documents no 401",
-            )
+    yield from _missing_code(spec, "401", spec.is_secured, "requires credentials")
 
 
 @rule(
@@ -82,13 +89,12 @@ def unauthorized_challenge(spec: Spec) -> Iterator[Violation]:
 )
 def input_documents_422(spec: Spec) -> Iterator[Violation]:
     """Operations with parameters, a body or security but no 422."""
-    for operation in spec.operations:
-        takes_input = bool(spec.parameters(operation)) or spec.request_body(operation) is not None
-        if (takes_input or spec.is_secured(operation)) and "422" not in _codes(operation):
-            yield (
-                (*operation.path, "responses"),
-                f"{operation.label} takes input but documents no 422",
-            )
+
+    def takes_input(operation: Operation) -> bool:
+        has_input = bool(spec.parameters(operation)) or spec.request_body(operation) is not None
+        return has_input or spec.is_secured(operation)
+
+    yield from _missing_code(spec, "422", takes_input, "takes input")
 
 
 @rule(
@@ -100,12 +106,9 @@ def input_documents_422(spec: Spec) -> Iterator[Violation]:
 def login_documents_429(spec: Spec) -> Iterator[Violation]:
     """Login operations without a 429."""
     token_paths = _token_paths(spec)
-    for operation in spec.operations:
-        if _is_login(spec, operation, token_paths) and "429" not in _codes(operation):
-            yield (
-                (*operation.path, "responses"),
-                f"{operation.label} is a login but documents no 429",
-            )
+    yield from _missing_code(
+        spec, "429", lambda operation: _is_login(spec, operation, token_paths), "is a login"
+    )
 
 
 @rule(
