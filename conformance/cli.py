@@ -210,13 +210,23 @@ def run(
     report_html: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
     config: Annotated[
         Path | None,
-        typer.Option(help="The waiver file (default: ./conformance.toml when it exists)."),
+        typer.Option(
+            help="The configuration file: waivers, [roles], [[identity]] "
+            "(default: ./conformance.toml when it exists)."
+        ),
     ] = None,
     check: Annotated[
         list[str] | None,
         typer.Option(help="Run only this check id or family (repeatable); see docs/checks.md."),
     ] = None,
     generic: Annotated[bool, typer.Option(help="Run schemathesis's generic phases too.")] = True,
+    served_spec: Annotated[
+        str | None,
+        typer.Option(
+            help="Where the deployment serves its OpenAPI document, for drift (default: looked "
+            "for under the spec's servers and paths)."
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every check.")] = False,
 ) -> None:
     """Test a deployment against the contract: exit 0 if it conforms, 1 if not, 2 on errors."""
@@ -242,6 +252,7 @@ def run(
         config=config,
         select=tuple(check or ()),
         generic=generic,
+        served_spec=served_spec,
     )
     written = [path for path in (report_json, junit_xml, report_html) if path is not None]
     reporters: list[ConsoleReporter | JsonReport | JunitReport | HtmlReport] = [

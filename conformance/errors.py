@@ -7,7 +7,8 @@ an exception: it is a result, reported by the engine.
     ConformanceError
     ├── SpecError          the contract cannot be read, parsed or validated
     ├── UsageError         a flag, an argument or a configuration value is wrong
-    │   └── WaiverError    the waiver file cannot be read or names an unknown check
+    │   └── ConfigError    conformance.toml cannot be read or says something wrong
+    │       └── WaiverError    a waiver is malformed or names an unknown check
     ├── TargetError        the deployment under test cannot be reached or started
     └── InternalError      the toolkit itself broke (a bug: please report it)
         └── DuplicateCheckError   two checks were registered under one id
@@ -56,12 +57,16 @@ class InternalError(ConformanceError):
     exit_code = 3
 
 
-class WaiverError(UsageError):
-    """The waiver file cannot be read, or a waiver is malformed or names an unknown check."""
+class ConfigError(UsageError):
+    """conformance.toml cannot be read, or one of its settings is wrong."""
 
     def __init__(self, message: str, *, path: str, hint: str | None = None) -> None:
         super().__init__(f"{path}: {message}", hint=hint)
         self.path = path
+
+
+class WaiverError(ConfigError):
+    """A waiver is malformed or names an unknown check."""
 
 
 class DuplicateCheckError(InternalError):

@@ -3,8 +3,10 @@
 Schemathesis generates positive and negative requests for every operation (examples,
 coverage, fuzzing, and stateful sequences through the contract's links) and runs its
 default checks on each response. This module configures it for the run (seed, depth,
-workers, rate cap, the run's own user as the bearer), turns its events into our outcomes,
-and remembers the accounts it signed up so that the clean-up deletes them too.
+workers, rate cap), gives it the run's own accounts as two WFC peers (so that its
+`object_level_authorization` check replays one user's reads as the other), turns its
+events into our outcomes, and remembers the accounts it signed up so that the clean-up
+deletes them too. Every operation-specific setting is derived from the contract model.
 """
 
 from __future__ import annotations
@@ -18,20 +20,22 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import schemathesis
+from schemathesis.auths import CachingAuthProvider
 from schemathesis.config import ConfigError, SchemathesisConfig
 from schemathesis.core.errors import InvalidSchema, LoaderError
 from schemathesis.engine import Status as StStatus
 from schemathesis.engine import events as st_events
 from schemathesis.engine import from_schema
+from schemathesis.wfc.escalation import EscalatingAuthProvider
 
+from ..contract import Contract, RoleName
 from ..errors import SpecError, UsageError
 from .events import Event, GenericProgress, Notice
-from .guard import GUARDED_OPERATIONS, WriteGuard, install, uninstall
+from .guard import WriteGuard, install, uninstall
 from .identities import Identities, Identity, IdentityError
 from .registry import REGISTRY
 from .results import FailureRecord, Outcome, RequestRecord, ResponseRecord, Status, judged
 from .settings import RunSettings
-from .spec import SpecIndex
 
 if TYPE_CHECKING:
     from schemathesis import AuthContext, BaseSchema, Case
@@ -42,32 +46,43 @@ __all__ = ["GENERIC_RUN_ERRORS", "GenericRun"]
 # The id under which requests that schemathesis could not complete are reported.
 GENERIC_RUN_ERRORS = "generic.run-errors"
 
-# Valid data the contract still allows to be refused, by operation: an email already taken.
-_BUSINESS_REFUSALS = {"createUser": [400], "updateUser": [400]}
+# What schemathesis accepts for valid data by default; the contract's own refusals join it.
 _POSITIVE_DEFAULT = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 MAX_BODY = 2000
+# The run's own accounts that schemathesis sends requests as: two peers that must not see
+# each other's objects.
+PEERS = ("peer-a", "peer-b")
 
 
-def _operation_checks(spec: SpecIndex) -> list[dict[str, Any]]:
-    """Per-operation adjustments of schemathesis's checks (see the comments at their sources)."""
-    checks: dict[str, dict[str, Any]] = {}
-    for operation_id, statuses in _BUSINESS_REFUSALS.items():
-        checks.setdefault(operation_id, {})["positive_data_acceptance"] = {
-            "expected-statuses": [*_POSITIVE_DEFAULT, *statuses]
-        }
-    # The write guard sends changes and deletions of rows the run did not make to an id
-    # that names nothing; a 404 there is the guard's doing, not a created row gone missing.
-    # (Reads keep the check; workflows.* read back every write explicitly.)
-    for operation_id in GUARDED_OPERATIONS:
-        checks.setdefault(operation_id, {})["ensure_resource_availability"] = {"enabled": False}
-    return [
-        {"include-operation-id": operation_id, "checks": config}
-        for operation_id, config in checks.items()
-        if operation_id in spec.operations
-    ]
+def _operation_checks(spec: Contract) -> list[dict[str, Any]]:
+    """Per-operation adjustments of schemathesis's checks, from the contract.
+
+    - A documented 4xx other than 422 is a refusal the contract allows even for valid data
+      (an email already taken, a conflict): not a failure of positive data acceptance.
+    - The write guard sends changes and deletions of rows the run did not make to an id
+      that names nothing; a 404 there is the guard's doing, not a created row gone missing.
+      (Reads keep the check; the workflows read back every write explicitly.)
+    """
+    found = []
+    for operation in spec:
+        checks: dict[str, Any] = {}
+        refusals = sorted(
+            code
+            for code in operation.statuses
+            if code.startswith("4") and code != "422" and code not in _POSITIVE_DEFAULT
+        )
+        if refusals:
+            checks["positive_data_acceptance"] = {
+                "expected-statuses": [*_POSITIVE_DEFAULT, *refusals]
+            }
+        if operation.method in ("put", "patch", "delete") and spec.rows_named(operation):
+            checks["ensure_resource_availability"] = {"enabled": False}
+        if checks:
+            found.append({"include-name": operation.label, "checks": checks})
+    return found
 
 
-def schemathesis_config(settings: RunSettings, url: str, spec: SpecIndex) -> SchemathesisConfig:
+def schemathesis_config(settings: RunSettings, url: str, spec: Contract) -> SchemathesisConfig:
     """The schemathesis configuration of a run, as its TOML would say it."""
     depth = settings.depth
     data: dict[str, Any] = {
@@ -106,32 +121,57 @@ class _Tally:
     errors: dict[str | None, list[str]] = field(default_factory=dict)
 
 
-class _RunUser:
-    """The account schemathesis sends requests as; replaced if a generated request deletes it."""
+class _Peer:
+    """One account schemathesis sends requests as; replaced if a generated request deletes it."""
 
-    def __init__(self, identities: Identities) -> None:
+    def __init__(self, identities: Identities, label: str, given: Identity | None) -> None:
         self._identities = identities
+        self._label = label
         self._lock = threading.Lock()
-        self._identity: Identity | None = None
+        self._identity = given
 
     def token(self) -> str:
-        if "createUser" not in self._identities.spec.operations:
-            raise IdentityError("the contract has no sign-up operation")
         with self._lock:
             if self._identity is not None:
                 try:
                     return self._identities.token(self._identity, force=True)
                 except IdentityError:
-                    pass  # Deleted, or its password changed by a generated request: make another.
-            self._identity = self._identities.sign_up("fuzz")
+                    if self._identity.configured:
+                        raise
+                    # Deleted, or its password changed by a generated request: make another.
+            self._identity = self._identities.sign_up(self._label)
             return self._identities.token(self._identity)
+
+
+class _PeerAuth:
+    """Bearer auth as one peer; schemathesis caches it and refetches it on a 401."""
+
+    def __init__(self, peer: _Peer) -> None:
+        self._peer = peer
+
+    def get(self, case: Case[Any], context: AuthContext) -> str | None:
+        try:
+            return self._peer.token()
+        except IdentityError:
+            return None  # No account to be: the request goes out anonymous.
+
+    def set(self, case: Case[Any], data: str, context: AuthContext) -> None:
+        if data:
+            case.headers["Authorization"] = f"Bearer {data}"
+
+
+def _peers(identities: Identities) -> list[_Peer]:
+    """Two signed-up accounts, or the accounts given in conformance.toml."""
+    if identities.can_sign_up:
+        return [_Peer(identities, label, None) for label in PEERS]
+    return [_Peer(identities, given.label, given) for given in identities.configured[:2]]
 
 
 class GenericRun:
     """One schemathesis run against the target."""
 
     def __init__(
-        self, settings: RunSettings, url: str, spec: SpecIndex, identities: Identities
+        self, settings: RunSettings, url: str, spec: Contract, identities: Identities
     ) -> None:
         self._settings = settings
         self._url = url
@@ -173,21 +213,7 @@ class GenericRun:
             raise SpecError(
                 f"schemathesis cannot load it: {exc}", source=self._spec.source
             ) from exc
-        run_user = _RunUser(self._identities)
-
-        class RunUserAuth:
-            """Bearer auth with the run's own user; schemathesis refetches it on a 401."""
-
-            def get(self, case: Case[Any], context: AuthContext) -> str | None:
-                try:
-                    return run_user.token()
-                except IdentityError:
-                    return None  # No account to be: the requests go out anonymous.
-
-            def set(self, case: Case[Any], data: str, context: AuthContext) -> None:
-                case.headers["Authorization"] = f"Bearer {data}"
-
-        schema.auth(refresh_interval=60, retry_on=[401])(RunUserAuth)
+        self._authenticate(schema)
         guard = WriteGuard(self._spec, self._identities)
         install(guard)
         try:
@@ -200,6 +226,26 @@ class GenericRun:
                 "run did not create were sent to an id or email that names nothing instead "
                 "(the run writes only to what it made)"
             )
+
+    def _authenticate(self, schema: BaseSchema) -> None:
+        """The run's accounts as schemathesis's WFC peers (one account: plain bearer auth)."""
+        peers = _peers(self._identities)
+        if not peers:
+            return
+        providers: list[Any] = [
+            CachingAuthProvider(_PeerAuth(peer), refresh_interval=60, retry_on=[401])
+            for peer in peers
+        ]
+        if len(providers) == 1:
+            schema.auth.providers.append(providers[0])
+            return
+        names = list(PEERS[: len(providers)])
+        schema.auth.providers.append(EscalatingAuthProvider(providers, names, peers=tuple(names)))
+
+    @property
+    def peers(self) -> int:
+        """How many accounts schemathesis sends requests as."""
+        return len(_peers(self._identities))
 
     def _events(self, schema: BaseSchema) -> Iterator[Event]:
         for event in from_schema(schema).execute():
@@ -260,49 +306,55 @@ class GenericRun:
     def _track_accounts(self, recorder: ScenarioRecorder) -> None:
         """Follow what generated requests did to accounts, so that the clean-up can delete them.
 
-        Sign-ups are the run's accounts too; a password or email change and a deletion of one
-        of the run's accounts are noted, so that the clean-up logs in with what is current.
+        Sign-ups are the run's accounts too; a change of the identifier or the password and
+        a deletion of one of the run's accounts are noted, so that the clean-up logs in with
+        what is current. The operations are the contract's sign-up and account roles.
         """
+        roles, creds = self._spec.roles, self._spec.roles.credentials
+        signup = roles.get(RoleName.SIGNUP)
+        if signup is None or creds is None:
+            return
+        account = self._spec.resource(roles.account_resource or "")
+        update = account.update if account is not None else None
+        delete = roles.get(RoleName.DELETE_ACCOUNT)
         for interaction in recorder.interactions.values():
             request, response = interaction.request, interaction.response
             if response is None or not 200 <= response.status_code < 300:
                 continue
             path = urlsplit(request.uri).path
-            for operation_id, method in (
-                ("createUser", "POST"),
-                ("updateUser", "PATCH"),
-                ("deleteUser", "DELETE"),
-            ):
-                operation = self._spec.operations.get(operation_id)
-                if operation is None or request.method != method:
-                    continue
-                user_id = _path_id(operation.path, path)
-                if user_id is None:
-                    continue
-                sent = _json_object(request.body)
-                if operation_id == "createUser":
+            sent = _json_object(request.body)
+            if request.method == signup.method.upper() and _path_id(signup.path, path):
+                identifier = sent.get(creds.signup_identifier or "")
+                password = sent.get(creds.signup_secret or "")
+                if isinstance(identifier, str) and isinstance(password, str):
                     answered = _json_object(response.content)
-                    email, password = sent.get("email"), sent.get("password")
-                    if isinstance(email, str) and isinstance(password, str):
-                        new_id = answered.get("id")
-                        self._identities.adopt(
-                            email, password, new_id if isinstance(new_id, int) else None
-                        )
-                elif operation_id == "updateUser":
-                    self._identities.note_changed(
-                        user_id, email=sent.get("email"), password=sent.get("password")
+                    self._identities.adopt(
+                        identifier, password, answered.get(account.id_field if account else "id")
                     )
-                else:
-                    self._identities.note_deleted(user_id)
+            elif update is not None and request.method == update.method.upper():
+                user_id = _path_id(update.path, path)
+                if user_id:
+                    self._identities.note_changed(
+                        user_id[0],
+                        email=sent.get(creds.signup_identifier or ""),
+                        password=sent.get(creds.signup_secret or ""),
+                    )
+            elif delete is not None and request.method == delete.method.upper():
+                user_id = _path_id(delete.path, path)
+                if user_id:
+                    self._identities.note_deleted(user_id[0])
 
 
-def _path_id(template: str, path: str) -> int | None:
-    """The id in `path` when it matches `template` (0 for a template without one)."""
-    pattern = re.sub(r"\\\{[^}]+\\\}", r"([0-9]+)", re.escape(template))
+def _path_id(template: str, path: str) -> tuple[object, ...] | None:
+    """The path's values when it matches `template` (an empty tuple for a template without any).
+
+    An integer value comes back as an int, as the sign-up answers ids; others as text.
+    """
+    pattern = re.sub(r"\\\{[^}]+\\\}", r"([^/]+)", re.escape(template))
     match = re.fullmatch(pattern, path)
     if match is None:
         return None
-    return int(match.group(1)) if match.groups() else 0
+    return tuple(int(value) if value.isdigit() else value for value in match.groups()) or (0,)
 
 
 def _json_object(content: bytes | None) -> dict[str, Any]:

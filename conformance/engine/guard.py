@@ -1,124 +1,137 @@
-"""Writes only to what the run made: a guard on schemathesis's generated PATCH and DELETE.
+"""Writes only to what the run made: a guard on schemathesis's generated writes.
 
 Generated requests pick path ids at random or from boundaries (1, 2, ...). Against a
 deployment that checks ownership, a foreign id is a harmless 404; against one that does
 not (the very fault the run looks for), it would change or delete somebody else's data
-on a shared environment. So before each generated request a change or a deletion whose
-id the run did not create is pointed at an id that names nothing, and the creations the
-run makes are noted as they are answered. Likewise a generated login for an email the
-run did not make is sent for an address that has no account, so that the failures it
-collects can never lock out somebody else's account.
+on a shared environment. So before each generated request, a write (POST, PUT, PATCH,
+DELETE) whose path names a row of a resource the run did not create is pointed at an id
+that names nothing, and the creations the run makes are noted as they are answered. The
+resources, their id parameters and id types come from the contract model, so the guard
+covers every resource of any spec, nested ones through their parents' ids included.
+Likewise a generated login for an account the run did not make is sent for one that does
+not exist, so that the failures it collects can never lock out somebody else's account.
 """
 
 from __future__ import annotations
 
 import threading
+import uuid
 from typing import TYPE_CHECKING, Any
 
 import schemathesis
 
+from ..contract import Contract, Resource, RoleName
 from .identities import Identities
-from .spec import SpecIndex
 
 if TYPE_CHECKING:
     from schemathesis import Case, HookContext, Response
 
-__all__ = ["GUARDED_OPERATIONS", "NOWHERE", "WriteGuard", "install", "uninstall"]
+__all__ = ["NOWHERE", "WriteGuard", "install", "nowhere", "uninstall"]
 
 # A valid id (inside int64) that no deployment has reached: what foreign ids become.
 NOWHERE = 2**62 + 424242
 _MAX_ID = 2**63 - 1
+_WRITES = ("post", "put", "patch", "delete")
 
-# Operations that change or delete a row, with the kind of row and its path parameter.
-_GUARDED = {
-    "updateItem": ("item", "item_id"),
-    "deleteItem": ("item", "item_id"),
-    "updateUser": ("user", "user_id"),
-    "deleteUser": ("user", "user_id"),
-}
-GUARDED_OPERATIONS = tuple(_GUARDED)
-_CREATES = {"createItem": "item", "createUser": "user"}
+
+def nowhere(resource: Resource) -> object:
+    """An id of the resource's type that names nothing."""
+    if resource.id_type == "integer":
+        return NOWHERE
+    if resource.id_type == "uuid":
+        return str(uuid.UUID(int=NOWHERE))
+    return "cf-nowhere-424242"
 
 
 class WriteGuard:
     """Remembers the ids the run created and redirects generated writes to any other id."""
 
-    def __init__(self, spec: SpecIndex, identities: Identities) -> None:
+    def __init__(self, spec: Contract, identities: Identities) -> None:
         self._identities = identities
         self._lock = threading.Lock()
-        self._owned: dict[str, set[int]] = {"item": set(), "user": set()}
-        self._guarded = {
-            spec[operation_id].label: target
-            for operation_id, target in _GUARDED.items()
-            if operation_id in spec.operations
-        }
+        self._owned: dict[str, set[str]] = {resource.name: set() for resource in spec.resources}
+        self._account = spec.roles.account_resource
+        # Per write operation: its path parameters that name a row, and whose row.
+        self._guarded: dict[str, list[tuple[str, Resource]]] = {}
+        for operation in spec:
+            named = spec.rows_named(operation)
+            if operation.method in _WRITES and named:
+                self._guarded[operation.label] = named
         self._creates = {
-            spec[operation_id].label: kind
-            for operation_id, kind in _CREATES.items()
-            if operation_id in spec.operations
+            resource.create.label: resource.name
+            for resource in spec.resources
+            if resource.create is not None
         }
-        self._login = spec["login"].label if "login" in spec.operations else None
+        self._id_fields = {resource.name: resource.id_field for resource in spec.resources}
+        token = spec.roles.get(RoleName.TOKEN)
+        creds = spec.roles.credentials
+        self._login = token.label if token is not None else None
+        self._login_field = creds.token_identifier if creds is not None else None
         self.redirected = 0
 
-    def owns(self, kind: str, row_id: int) -> bool:
+    def owns(self, kind: str, row_id: object) -> bool:
         with self._lock:
-            if row_id in self._owned[kind]:
+            if str(row_id) in self._owned.get(kind, set()):
                 return True
-        return kind == "user" and any(
-            identity.user_id == row_id for identity in self._identities.created
-        )
+        return kind == self._account and self._identities.owns_account(row_id)
 
     def before_call(self, case: Case[Any]) -> None:
         if case.operation.label == self._login:
             self._guard_login(case)
             return
-        target = self._guarded.get(case.operation.label)
-        if target is None or not case.path_parameters:
+        guarded = self._guarded.get(case.operation.label)
+        if guarded is None or not case.path_parameters:
             return
-        kind, name = target
-        row_id = _as_id(case.path_parameters.get(name))
-        if row_id is not None and not self.owns(kind, row_id):
-            case.path_parameters[name] = NOWHERE
-            with self._lock:
-                self.redirected += 1
+        for name, resource in guarded:
+            value = case.path_parameters.get(name)
+            if _names_a_row(value, resource) and not self.owns(resource.name, value):
+                case.path_parameters[name] = nowhere(resource)
+                with self._lock:
+                    self.redirected += 1
 
     def _guard_login(self, case: Case[Any]) -> None:
         """Failed logins count against an account: never fail one the run did not make."""
         body = case.body
-        if not isinstance(body, dict):
+        if not isinstance(body, dict) or self._login_field is None:
             return
-        username = body.get("username")
-        if not isinstance(username, str) or "@" not in username:
+        identifier = body.get(self._login_field)
+        if not isinstance(identifier, str) or not identifier:
             return
         ours = {identity.email.lower() for identity in self._identities.created}
-        if username.lower() not in ours:
-            body["username"] = self._identities.email_for("nobody")
+        if identifier.lower() not in ours:
+            body[self._login_field] = self._identities.email_for("nobody")
             with self._lock:
                 self.redirected += 1
 
     def after_call(self, case: Case[Any], response: Response) -> None:
         kind = self._creates.get(case.operation.label)
-        if kind is None or response.status_code != 201:
+        if kind is None or not 200 <= response.status_code < 300:
             return
         try:
             body = response.json()
         except ValueError:
             return
-        row_id = body.get("id") if isinstance(body, dict) else None
-        if isinstance(row_id, int):
+        row_id = body.get(self._id_fields[kind]) if isinstance(body, dict) else None
+        if isinstance(row_id, int | str) and not isinstance(row_id, bool):
             with self._lock:
-                self._owned[kind].add(row_id)
+                self._owned[kind].add(str(row_id))
 
 
-def _as_id(value: object) -> int | None:
-    """The row id a path value names, if it names one at all (negatives, 0, text do not)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if isinstance(value, int) and 1 <= value <= _MAX_ID:
-        return value
-    return None
+def _names_a_row(value: object, resource: Resource) -> bool:
+    """Whether a path value could name an existing row (negatives, 0, junk cannot)."""
+    if value is None or isinstance(value, bool):
+        return False
+    if resource.id_type == "integer":
+        if isinstance(value, str) and value.isdigit():
+            value = int(value)
+        return isinstance(value, int) and 1 <= value <= _MAX_ID
+    if resource.id_type == "uuid":
+        try:
+            uuid.UUID(str(value))
+        except ValueError:
+            return False
+        return True
+    return str(value) != ""
 
 
 # Schemathesis's `before_call` hook exists only process-wide; it is registered once and

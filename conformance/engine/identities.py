@@ -1,24 +1,31 @@
-"""The run's own users: signed up through the API, refreshed before expiry, deleted at the end.
+"""The run's own users: signed up through the spec's sign-up role, refreshed, deleted at the end.
 
-Every account the run makes has the run tag in its email, so that on a shared environment
-they are recognisable. Admin credentials, when given, are only ever used to read and to be
-refused (role checks), never to change anything.
+The operations come from the contract's roles (`conformance.contract.roles`): sign-up,
+token, refresh and account deletion, whatever the spec calls them. Every account the run
+makes carries the run tag in its identifier (an email address, or a username where the
+spec's sign-up takes one), so that on a shared environment they are recognisable.
+Identities given in `conformance.toml` (`[[identity]]`) are used as they are and never
+deleted. Admin credentials, when given, are only ever used to read and to be refused
+(role checks), never to change anything.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
+from ..contract import Contract, RoleName, schemas
 from .http import TargetClient, json_body
-from .spec import SpecIndex
+from .settings import ConfiguredIdentity
 
-__all__ = ["Identities", "Identity", "IdentityError"]
+__all__ = ["ConfiguredIdentity", "Identities", "Identity", "IdentityError"]
 
 EMAIL_DOMAIN = "conformance-run.example.com"
 
@@ -37,9 +44,11 @@ class Identity:
     """One account and its current tokens."""
 
     label: str
+    # What the token operation takes as the account's name: an email address or a username.
     email: str
     password: str
-    user_id: int | None = None
+    # The account's id as the sign-up answered it (an integer, a UUID, ...).
+    user_id: object = None
     access_token: str = ""
     refresh_token: str = ""
     # When the access token expires, on the monotonic clock.
@@ -47,7 +56,14 @@ class Identity:
     lifetime: float = 0.0
     is_admin: bool = False
     deleted: bool = False
+    # Given in conformance.toml: never deleted, and with a fixed token never renewed.
+    configured: bool = False
+    static_token: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def identifier(self) -> str:
+        return self.email
 
     @property
     def headers(self) -> dict[str, str]:
@@ -55,19 +71,22 @@ class Identity:
 
 
 class Identities:
-    """Makes and tracks the run's accounts; thread-safe."""
+    """Makes and tracks the run's accounts through the contract's roles; thread-safe."""
 
     def __init__(
         self,
         client: TargetClient,
-        spec: SpecIndex,
+        spec: Contract,
         *,
         run_tag: str,
         admin_email: str | None = None,
         admin_password: str | None = None,
+        configured: tuple[ConfiguredIdentity, ...] = (),
     ) -> None:
         self._client = client
         self.spec = spec
+        self.roles = spec.roles
+        self.credentials = spec.roles.credentials
         self.run_tag = run_tag
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
@@ -77,35 +96,126 @@ class Identities:
             if admin_email and admin_password
             else None
         )
+        self.configured = [
+            Identity(
+                entry.name,
+                entry.identifier or entry.name,
+                entry.password or "",
+                access_token=entry.token or "",
+                lifetime=float("inf") if entry.token else 0.0,
+                expires_at=float("inf") if entry.token else 0.0,
+                configured=True,
+                static_token=entry.token is not None,
+            )
+            for entry in configured
+        ]
 
     @property
     def client(self) -> TargetClient:
         return self._client
 
+    # -- what the spec allows --------------------------------------------------------------
+
+    @property
+    def signup_problem(self) -> str | None:
+        """Why the run cannot sign up accounts of its own, or None when it can."""
+        signup = self.roles.get(RoleName.SIGNUP)
+        if signup is None:
+            return (
+                "the run cannot sign up accounts: no sign-up operation was found (set "
+                '`[roles] signup = "<operationId>"` in conformance.toml)'
+            )
+        if self.roles.get(RoleName.TOKEN) is None:
+            return (
+                "the run cannot log in: no token operation was found (set "
+                '`[roles] token = "<operationId>"` in conformance.toml)'
+            )
+        creds = self.credentials
+        if creds is None or creds.signup_identifier is None or creds.signup_secret is None:
+            problem = "; ".join(self.roles.problems) or (
+                f"{signup.operation_id} and the token operation share no credential fields"
+            )
+            return f"the run cannot sign up accounts: {problem}"
+        return None
+
+    @property
+    def can_sign_up(self) -> bool:
+        return self.signup_problem is None
+
     # -- making accounts -------------------------------------------------------------------
 
     def email_for(self, label: str) -> str:
-        """A fresh, unique address carrying the run tag."""
+        """A fresh, unique identifier carrying the run tag (an email, or a username)."""
         with self._lock:
             number = next(self._counter)
-        return f"cf-{self.run_tag}-{label}-{number}@{EMAIL_DOMAIN}"
+        creds = self.credentials
+        if creds is None or creds.identifier_kind == "email":
+            return f"cf-{self.run_tag}-{label}-{number}@{EMAIL_DOMAIN}"
+        return self._username(f"cf{self.run_tag}{number}{label}")
+
+    identifier_for = email_for
+
+    def _username(self, text: str) -> str:
+        signup = self.roles.get(RoleName.SIGNUP)
+        creds = self.credentials
+        schema: dict[str, Any] = {}
+        if signup is not None and signup.body is not None and creds and creds.signup_identifier:
+            schema = signup.body.properties.get(creds.signup_identifier, {})
+        low, high = schemas.string_length(schema)
+        pattern = schemas.object_schema(schema).get("pattern")
+        for candidate in (text.lower(), re.sub(r"[^a-z0-9]", "", text.lower())):
+            value = candidate[:high] if high else candidate
+            value = value + "0" * max(0, low - len(value))
+            if not isinstance(pattern, str) or re.search(pattern, value):
+                return value
+        return value
+
+    def _password(self) -> str:
+        signup = self.roles.get(RoleName.SIGNUP)
+        creds = self.credentials
+        schema: dict[str, Any] = {}
+        if signup is not None and signup.body is not None and creds and creds.signup_secret:
+            schema = signup.body.properties.get(creds.signup_secret, {})
+        low, high = schemas.string_length(schema)
+        password = secrets.token_urlsafe(max(12, low))
+        return password[:high] if high else password
+
+    def signup_body(self, identifier: str, password: str, label: str) -> dict[str, Any]:
+        """The sign-up's body: its required fields sampled from the schema, our credentials."""
+        signup = self.roles.get(RoleName.SIGNUP)
+        creds = self.credentials
+        assert signup is not None and creds is not None  # checked by signup_problem
+        body = schemas.sample(signup.body.schema, hint=f"cf-{label}") if signup.body else {}
+        body = body if isinstance(body, dict) else {}
+        body[creds.signup_identifier or "email"] = identifier
+        body[creds.signup_secret or "password"] = password
+        return body
 
     def sign_up(self, label: str, *, login: bool = True) -> Identity:
         """Sign up a new account (and log it in); `IdentityError` when the target refuses."""
-        identity = Identity(label, self.email_for(label), secrets.token_urlsafe(12))
+        problem = self.signup_problem
+        if problem is not None:
+            raise IdentityError(problem)
+        signup = self.roles[RoleName.SIGNUP]
+        assert signup is not None
+        identity = Identity(label, self.email_for(label), self._password())
         response = self._client.request(
-            "POST",
-            self.spec["createUser"].url_path(),
-            json={"email": identity.email, "password": identity.password, "full_name": label},
+            signup.method.upper(),
+            signup.url_path(),
+            json=self.signup_body(identity.email, identity.password, label),
         )
-        if response.status_code != 201:
+        if not 200 <= response.status_code < 300:
             raise IdentityError(f"sign-up answered {response.status_code}", response)
-        user_id = json_body(response).get("id")
-        identity.user_id = user_id if isinstance(user_id, int) else None
+        identity.user_id = self._id_of(json_body(response))
         self.track(identity)
         if login:
             self._first_login(identity)
         return identity
+
+    def _id_of(self, body: dict[str, Any]) -> object:
+        account = self.spec.resource(self.roles.account_resource or "")
+        value = body.get(account.id_field if account is not None else "id", body.get("id"))
+        return value if isinstance(value, int | str) and not isinstance(value, bool) else None
 
     def _first_login(self, identity: Identity) -> None:
         """Log a new account in, allowing a moment for the sign-up to become visible.
@@ -129,19 +239,17 @@ class Identities:
         with self._lock:
             self._created.append(identity)
 
-    def adopt(self, email: str, password: str, user_id: int | None) -> None:
+    def adopt(self, email: str, password: str, user_id: object) -> None:
         """Track an account that schemathesis signed up during the run."""
         self.track(Identity("generated", email, password, user_id=user_id))
 
     def adopt_created(self, email: str, password: str, user_id: object) -> Identity:
         """Track an account a check signed up by hand; returns it (not logged in)."""
-        identity = Identity(
-            "signed-up", email, password, user_id=user_id if isinstance(user_id, int) else None
-        )
+        identity = Identity("signed-up", email, password, user_id=user_id)
         self.track(identity)
         return identity
 
-    def note_changed(self, user_id: int, *, email: object, password: object) -> None:
+    def note_changed(self, user_id: object, *, email: object, password: object) -> None:
         """A generated request changed one of the run's accounts: keep its credentials current."""
         for identity in self.created:
             if identity.user_id == user_id:
@@ -150,7 +258,7 @@ class Identities:
                 if isinstance(password, str):
                     identity.password = password
 
-    def note_deleted(self, user_id: int) -> None:
+    def note_deleted(self, user_id: object) -> None:
         """A generated request deleted one of the run's accounts: nothing to clean up."""
         for identity in self.created:
             if identity.user_id == user_id:
@@ -161,18 +269,29 @@ class Identities:
         with self._lock:
             return list(self._created)
 
+    def owns_account(self, user_id: object) -> bool:
+        return any(str(identity.user_id) == str(user_id) for identity in self.created)
+
     # -- tokens ----------------------------------------------------------------------------
 
     def login_response(self, email: str, password: str) -> httpx.Response:
-        return self._client.request(
-            "POST",
-            self.spec["login"].url_path(),
-            data={"username": email, "password": password},
-        )
+        """The token operation's answer to these credentials."""
+        token = self.roles.get(RoleName.TOKEN)
+        creds = self.credentials
+        if token is None or creds is None:
+            raise IdentityError(
+                "the run cannot log in: no token operation was found (set "
+                '`[roles] token = "<operationId>"` in conformance.toml)'
+            )
+        body = {creds.token_identifier: email, creds.token_secret: password}
+        sent: dict[str, Any] = {"data": body} if creds.token_form else {"json": body}
+        return self._client.request(token.method.upper(), token.url_path(), **sent)
 
     def log_in(self, identity: Identity) -> None:
+        if identity.static_token:
+            return
         response = self.login_response(identity.email, identity.password)
-        if response.status_code != 200:
+        if not 200 <= response.status_code < 300:
             raise IdentityError(
                 f"login of {identity.email} answered {response.status_code}", response
             )
@@ -180,16 +299,22 @@ class Identities:
 
     def _store(self, identity: Identity, response: httpx.Response) -> None:
         body = json_body(response)
-        if "access_token" not in body:
-            raise IdentityError("the token response has no access_token", response)
-        identity.access_token = str(body["access_token"])
-        identity.refresh_token = str(body.get("refresh_token", ""))
-        lifetime = body.get("expires_in")
+        creds = self.credentials
+        access = creds.access_field if creds is not None else "access_token"
+        if access not in body:
+            raise IdentityError(f"the token response has no {access}", response)
+        identity.access_token = str(body[access])
+        refresh = creds.refresh_field if creds is not None else None
+        identity.refresh_token = str(body.get(refresh, "")) if refresh else ""
+        expires = creds.expires_field if creds is not None else None
+        lifetime = body.get(expires) if expires else None
         identity.lifetime = float(lifetime) if isinstance(lifetime, int | float) else 900.0
         identity.expires_at = time.monotonic() + identity.lifetime
 
     def token(self, identity: Identity, *, force: bool = False) -> str:
         """A valid access token: refreshed (or logged in again) shortly before it expires."""
+        if identity.static_token:
+            return identity.access_token
         with identity.lock:
             margin = min(60.0, identity.lifetime / 5)
             if (
@@ -201,11 +326,14 @@ class Identities:
             return identity.access_token
 
     def _renew(self, identity: Identity) -> None:
-        if identity.refresh_token:
+        refresh = self.roles.get(RoleName.REFRESH)
+        creds = self.credentials
+        if identity.refresh_token and refresh is not None and creds is not None:
+            field_name = creds.refresh_request_field or "refresh_token"
             response = self._client.request(
-                "POST",
-                self.spec["refreshTokens"].url_path(),
-                json={"refresh_token": identity.refresh_token},
+                refresh.method.upper(),
+                refresh.url_path(),
+                json={field_name: identity.refresh_token},
             )
             if response.status_code == 200:
                 self._store(identity, response)
@@ -233,42 +361,57 @@ class Identities:
 
     # -- clean-up --------------------------------------------------------------------------
 
-    def clean_up(self) -> tuple[int, list[str]]:
-        """Delete every account the run made (their items go with them).
+    @property
+    def deletion_problem(self) -> str | None:
+        if self.roles.get(RoleName.DELETE_ACCOUNT) is None:
+            return "no account-deletion operation was found, so the run's accounts stay"
+        return None
 
-        Returns how many were deleted and the emails of those that could not be.
+    def clean_up(self) -> tuple[int, list[str]]:
+        """Delete every account the run made (what they own goes with them).
+
+        Returns how many were deleted and the identifiers of those that could not be.
         """
         deleted, left = 0, []
         for identity in self.created:
             if identity.deleted:
                 continue
-            if self._delete(identity):
+            if self.deletion_problem is None and self._delete(identity):
                 deleted += 1
             else:
                 left.append(identity.email)
         return deleted, left
 
     def _delete(self, identity: Identity) -> bool:
+        operation = self.roles[RoleName.DELETE_ACCOUNT]
+        assert operation is not None
         # The current token first: an account locked by the login check cannot log in again.
         for force in (False, True):
             try:
                 headers = {"Authorization": f"Bearer {self.token(identity, force=force)}"}
             except IdentityError:
                 continue
-            user_id = identity.user_id if identity.user_id is not None else self._own_id(headers)
-            if user_id is None:
-                continue
+            params: dict[str, object] = {}
+            if operation.path_parameters:
+                user_id = (
+                    identity.user_id if identity.user_id is not None else self._own_id(headers)
+                )
+                if user_id is None:
+                    continue
+                params = {operation.path_parameters[-1].name: user_id}
             response = self._client.request(
-                "DELETE", self.spec["deleteUser"].url_path(user_id=user_id), headers=headers
+                operation.method.upper(), operation.url_path(**params), headers=headers
             )
-            if response.status_code in (204, 404):
+            if 200 <= response.status_code < 300 or response.status_code == 404:
                 identity.deleted = True
                 return True
         return False
 
-    def _own_id(self, headers: dict[str, str]) -> int | None:
-        me = self._client.request("GET", self.spec["readCurrentUser"].url_path(), headers=headers)
+    def _own_id(self, headers: dict[str, str]) -> object:
+        current = self.roles.get(RoleName.CURRENT_ACCOUNT)
+        if current is None:
+            return None
+        me = self._client.request("GET", current.url_path(), headers=headers)
         if me.status_code != 200:
             return None
-        user_id = json_body(me).get("id")
-        return user_id if isinstance(user_id, int) else None
+        return self._id_of(json_body(me))

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from ..contract import Contract, load_contract
 from ..errors import TargetError, UsageError
 from .catalogue import load_checks
 from .context import CheckContext
@@ -37,8 +38,8 @@ from .http import TargetClient
 from .identities import Identities, IdentityError
 from .registry import Check, Family, Registry
 from .results import Outcome, Status, judged
+from .served import ServedDocument
 from .settings import RunSettings
-from .spec import SpecIndex, load_spec
 
 __all__ = ["run"]
 
@@ -71,7 +72,7 @@ def _target(settings: RunSettings) -> Iterator[_Target]:
 def run(settings: RunSettings, sink: EventSink) -> RunResult:
     """Test one deployment against the contract; see the module docstring."""
     registry = load_checks()
-    spec = load_spec(settings.spec)
+    spec = load_contract(settings.spec, role_overrides=settings.roles)
     with ExitStack() as stack:
         target = stack.enter_context(_target(settings))
         client = TargetClient(
@@ -85,6 +86,7 @@ def run(settings: RunSettings, sink: EventSink) -> RunResult:
             run_tag=settings.run_tag,
             admin_email=target.admin_email,
             admin_password=target.admin_password,
+            configured=settings.identities,
         )
         if identities.has_admin:
             try:
@@ -119,7 +121,7 @@ class _Run:
         self,
         settings: RunSettings,
         registry: Registry,
-        spec: SpecIndex,
+        spec: Contract,
         target: _Target,
         client: TargetClient,
         identities: Identities,
@@ -132,6 +134,7 @@ class _Run:
         self.client = client
         self.identities = identities
         self.sink = sink
+        self.served = ServedDocument(client, spec, settings.served_spec)
         self.generic = (
             GenericRun(settings, target.url, spec, identities) if settings.generic else None
         )
@@ -210,6 +213,7 @@ class _Run:
             spec=self.spec,
             identities=self.identities,
             depth=self.settings.depth,
+            served=self.served,
         )
         started = time.monotonic()
         try:
@@ -241,6 +245,14 @@ class _Run:
                 Status.ERROR,
                 time.monotonic() - started,
                 reason=f"the request failed: {type(exc).__name__}: {exc}",
+            )
+        if ctx.sent == 0:
+            # Nothing was asked of the target, so nothing was shown to hold.
+            return Outcome(
+                item.id,
+                None,
+                Status.SKIPPED,
+                reason="sent no request: the spec has none of the operations it probes",
             )
         return Outcome(item.id, None, Status.PASSED, time.monotonic() - started)
 

@@ -1,4 +1,4 @@
-"""The run's configuration: flags, environment and the waiver file, loaded once into one object.
+"""The run's configuration: flags, environment and conformance.toml, loaded once into one object.
 
 The CLI builds a `RunSettings` at its root with `load_settings` and passes it down; nothing
 below reads the environment or the file system for configuration.
@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from ..errors import UsageError, WaiverError
+from ..errors import ConfigError, UsageError, WaiverError
 from .catalogue import load_checks
 from .registry import REGISTRY, Family
 
 __all__ = [
     "CONFIG_FILE",
+    "ConfiguredIdentity",
     "Profile",
     "ProfileSettings",
     "RateLimit",
@@ -110,6 +111,16 @@ class Waiver:
 
 
 @dataclass(frozen=True, slots=True)
+class ConfiguredIdentity:
+    """An account given in `conformance.toml`: credentials to log in with, or a token."""
+
+    name: str
+    identifier: str | None = None
+    password: str | None = None
+    token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RunSettings:
     """Everything `conformance run` needs, resolved."""
 
@@ -126,6 +137,12 @@ class RunSettings:
     junit_xml: Path | None = None
     report_html: Path | None = None
     waivers: tuple[Waiver, ...] = ()
+    # `[roles]` of conformance.toml: role name -> operationId, over what is inferred.
+    roles: dict[str, str] = field(default_factory=dict)
+    # `[[identity]]` of conformance.toml: accounts to use where the run cannot sign up.
+    identities: tuple[ConfiguredIdentity, ...] = ()
+    # Where the deployment serves its OpenAPI document (default: looked for).
+    served_spec: str | None = None
     config_path: Path | None = None
     request_timeout: float = 10.0
     # Checks to run (ids or families); empty means all.
@@ -169,6 +186,7 @@ def load_settings(
     config: Path | None,
     select: tuple[str, ...] = (),
     generic: bool = True,
+    served_spec: str | None = None,
     environ: dict[str, str] | None = None,
     cwd: Path | None = None,
 ) -> RunSettings:
@@ -197,7 +215,14 @@ def load_settings(
         config_path = candidate if candidate.is_file() else None
     elif not config_path.is_file():
         raise UsageError(f"--config {config_path}: no such file")
-    waivers = load_waivers(config_path) if config_path is not None else ()
+    if served_spec is not None and not served_spec.startswith(("http://", "https://", "/")):
+        raise UsageError(
+            f"--served-spec {served_spec!r} is neither a URL nor a path on the target",
+            hint="e.g. /openapi.json or http://127.0.0.1:8000/openapi.json",
+        )
+    waivers, roles, identities = (
+        load_config(config_path) if config_path is not None else ((), {}, ())
+    )
     return RunSettings(
         url=url.rstrip("/") if url else None,
         spec=spec,
@@ -212,20 +237,84 @@ def load_settings(
         junit_xml=junit_xml,
         report_html=report_html,
         waivers=waivers,
+        roles=roles,
+        identities=identities,
+        served_spec=served_spec,
         config_path=config_path,
         select=select,
         generic=generic,
     )
 
 
-def load_waivers(path: Path) -> tuple[Waiver, ...]:
-    """Read `[[waiver]]` tables: `check` (an id), `reason` (required), `operation` (optional)."""
+_CONFIG_KEYS = ("waiver", "roles", "identity")
+_IDENTITY_KEYS = {"name", "username", "email", "password", "token"}
+
+
+def load_config(
+    path: Path,
+) -> tuple[tuple[Waiver, ...], dict[str, str], tuple[ConfiguredIdentity, ...]]:
+    """Read conformance.toml: `[[waiver]]`, `[roles]` and `[[identity]]`."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise WaiverError(f"cannot read: {exc}", path=str(path)) from exc
+        raise ConfigError(f"cannot read: {exc}", path=str(path)) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise WaiverError(f"not valid TOML: {exc}", path=str(path)) from exc
+        raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from exc
+    unknown = sorted(set(data) - set(_CONFIG_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"unknown settings: {', '.join(unknown)}",
+            path=str(path),
+            hint="known: " + ", ".join(_CONFIG_KEYS),
+        )
+    return load_waivers(data, path), _roles(data, path), _identities(data, path)
+
+
+def _roles(data: dict[str, object], path: Path) -> dict[str, str]:
+    roles = data.get("roles", {})
+    if not isinstance(roles, dict) or not all(
+        isinstance(value, str) and value for value in roles.values()
+    ):
+        raise ConfigError(
+            '`[roles]` maps a role to an operationId, e.g. signup = "createAccount"',
+            path=str(path),
+        )
+    return {str(key): str(value) for key, value in roles.items()}
+
+
+def _identities(data: dict[str, object], path: Path) -> tuple[ConfiguredIdentity, ...]:
+    entries = data.get("identity", [])
+    if not isinstance(entries, list):
+        raise ConfigError("`identity` must be an array of tables ([[identity]])", path=str(path))
+    found = []
+    for index, entry in enumerate(entries, start=1):
+        where = f"identity #{index}"
+        if not isinstance(entry, dict) or set(entry) - _IDENTITY_KEYS:
+            raise ConfigError(
+                f"{where} takes only: {', '.join(sorted(_IDENTITY_KEYS))}", path=str(path)
+            )
+        identifier = entry.get("username") or entry.get("email")
+        password, token = entry.get("password"), entry.get("token")
+        if not (isinstance(token, str) and token) and not (
+            isinstance(identifier, str) and isinstance(password, str)
+        ):
+            raise ConfigError(
+                f"{where} needs `username` (or `email`) and `password`, or a `token`",
+                path=str(path),
+            )
+        found.append(
+            ConfiguredIdentity(
+                name=str(entry.get("name") or f"identity-{index}"),
+                identifier=identifier if isinstance(identifier, str) else None,
+                password=password if isinstance(password, str) else None,
+                token=token if isinstance(token, str) and token else None,
+            )
+        )
+    return tuple(found)
+
+
+def load_waivers(data: dict[str, object], path: Path) -> tuple[Waiver, ...]:
+    """`[[waiver]]` tables: `check` (an id), `reason` (required), `operation` (optional)."""
     entries = data.get("waiver", [])
     if not isinstance(entries, list):
         raise WaiverError("`waiver` must be an array of tables ([[waiver]])", path=str(path))

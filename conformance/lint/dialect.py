@@ -23,9 +23,9 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from .document import Spec
-from .tree import JsonPath, json_pointer, node_at, render_path
-from .walk import subschemas
+from ..contract.document import Spec
+from ..contract.tree import JsonPath, json_pointer, node_at, render_path
+from ..contract.walk import subschemas
 
 __all__ = ["METASCHEMA", "ValidationError", "ValueJudge", "best_match", "clip"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .document import Spec
+from ..contract.document import Spec
+from ..contract.tree import render_path, structure_problem
 from .findings import Finding, Severity
 from .registry import registered_rules
-from .tree import render_path, structure_problem
 
 __all__ = ["lint_document"]
 

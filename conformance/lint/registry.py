@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from ..contract.document import Spec
+from ..contract.tree import JsonPath, render_path
 from ..errors import InternalError
-from .document import Spec
 from .findings import Finding, Severity
-from .tree import JsonPath, render_path
 
 __all__ = ["Check", "Rule", "Violation", "registered_rules", "rule"]
 

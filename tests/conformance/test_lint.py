@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conformance.contract.tree import MAX_DEPTH
 from typer.testing import CliRunner
 
 from conformance.cli import app
@@ -22,7 +23,6 @@ from conformance.errors import InternalError
 from conformance.lint import Severity, lint_document, registered_rules
 from conformance.lint.docs import DOC_PATH, render_rules_markdown
 from conformance.lint.registry import rule
-from conformance.lint.tree import MAX_DEPTH
 
 from .lint_breakages import BREAKAGES, WARNINGS, Breakage, Document, broken
 from .lint_minimal import MINIMAL, nodes

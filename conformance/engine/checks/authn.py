@@ -227,9 +227,9 @@ def password_change_revokes(ctx: CheckContext) -> None:
     _expect_401(
         ctx, _refresh(ctx, token), "updateUser", "a refresh token survived a password change"
     )
-    stale = ctx.identities.login_response(user.email, old)
+    stale = ctx.login_response(user.email, old)
     ctx.expect_status(stale, 401, operation="login", title="the old password still logs in")
-    fresh = ctx.identities.login_response(user.email, new)
+    fresh = ctx.login_response(user.email, new)
     ctx.expect_status(fresh, 200, operation="login", title="the new password does not log in")
 
 
@@ -241,7 +241,7 @@ def password_change_revokes(ctx: CheckContext) -> None:
 )
 def token_no_store(ctx: CheckContext) -> None:
     user = ctx.user("cacher")
-    login = ctx.identities.login_response(user.email, user.password)
+    login = ctx.login_response(user.email, user.password)
     ctx.expect_status(login, 200, operation="login", title="login failed")
     token = str(ctx.json_object(login, operation="login").get("refresh_token"))
     for operation, response in (("login", login), ("refreshTokens", _refresh(ctx, token))):

@@ -155,7 +155,7 @@ def user_delete_cross_user(ctx: CheckContext) -> None:
     ctx.expect_status(
         response, 403, operation="deleteUser", title="another user's account was deleted"
     )
-    login = ctx.identities.login_response(owner.email, owner.password)
+    login = ctx.login_response(owner.email, owner.password)
     ctx.expect_status(login, 200, operation="deleteUser", title="another user's delete was applied")
 
 

@@ -33,7 +33,7 @@ def _samples(ctx: CheckContext) -> list[tuple[str, httpx.Response]]:
         ("listItems", ctx.call("listItems", as_=user, params={"limit": 0})),
         ("createItem", ctx.call("createItem", as_=user, json={"title": "sampled"})),
         ("readItem", ctx.raw("PUT", item_path, headers=ctx.identities.headers(user))),
-        ("login", ctx.identities.login_response(user.email, "wrong-password")),
+        ("login", ctx.login_response(user.email, "wrong-password")),
     ]
 
 

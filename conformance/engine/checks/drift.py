@@ -7,121 +7,56 @@ removed, made required or retyped.
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
+from ...contract import Contract, Operation, schemas
 from ..context import CheckContext
 from ..registry import Owasp, check
-from ..spec import HTTP_METHODS
+from ..served import Served
 
-SERVED_PATH = "/api/v1/openapi.json"
 _MAX_LISTED = 25
 
-
-def _served(ctx: CheckContext) -> tuple[dict[str, Any], httpx.Response]:
-    response = ctx.raw("GET", SERVED_PATH)
-    ctx.expect_status(
-        response, 200, operation=None, title="the deployment serves no OpenAPI document"
-    )
-    document = ctx.json_object(response, operation=None)
-    if not isinstance(document.get("paths"), dict):
-        ctx.fail(
-            "the served document has no paths",
-            expected="an OpenAPI document",
-            seen=response.text[:200],
-            response=response,
-        )
-    return document, response
+Shape = tuple[dict[str, tuple[str, ...]], set[str]]
 
 
-def _operations(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    found = {}
-    for path, item in document.get("paths", {}).items():
-        if isinstance(item, dict):
-            for method in HTTP_METHODS:
-                if isinstance(item.get(method), dict):
-                    found[f"{method.upper()} {path}"] = item[method] | {
-                        "_shared_parameters": item.get("parameters", [])
-                    }
-    return found
-
-
-def _resolve(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
-    """Follow local `$ref`s (a few levels deep: enough for shapes, safe on cycles)."""
-    while isinstance(node, dict) and "$ref" in node and depth < 16:
-        pointer = str(node["$ref"])
-        if not pointer.startswith("#/"):
-            return {}
-        target: Any = document
-        for part in pointer[2:].split("/"):
-            target = (
-                target.get(part.replace("~1", "/").replace("~0", "~"), {})
-                if isinstance(target, dict)
-                else {}
+def _served(ctx: CheckContext) -> Served:
+    served = ctx.served.get()
+    if served is None:
+        if ctx.served.given is not None:
+            ctx.fail(
+                "the served document named by --served-spec is not an OpenAPI document",
+                expected=f"an OpenAPI 3 document at {ctx.served.given}",
+                seen=ctx.served.problem,
             )
-        node, depth = target, depth + 1
-    return node
+        ctx.skip(ctx.served.problem)
+    ctx.sent += 1
+    return served
 
 
-def _types(document: dict[str, Any], schema: Any) -> tuple[str, ...]:
-    """A schema's JSON types, with `anyOf`/`oneOf` unions and `nullable` folded in."""
-    schema = _resolve(document, schema)
-    if not isinstance(schema, dict):
-        return ()
-    found: set[str] = set()
-    kind = schema.get("type")
-    if isinstance(kind, str):
-        found.add(kind)
-    elif isinstance(kind, list):
-        found.update(str(item) for item in kind)
-    for key in ("anyOf", "oneOf"):
-        for option in schema.get(key, []):
-            found.update(_types(document, option))
-    if schema.get("nullable"):
-        found.add("null")
-    if "integer" in found:
-        found.discard("number")  # integer is the narrower claim; both mean a number
-    return tuple(sorted(found))
+def _operations(contract: Contract) -> dict[str, Operation]:
+    return {operation.label: operation for operation in contract}
 
 
-def _shape(document: dict[str, Any], schema: Any) -> tuple[dict[str, tuple[str, ...]], set[str]]:
+def _shape(schema: object) -> Shape:
     """An object schema's properties (with their types) and its required names."""
-    schema = _resolve(document, schema)
-    if not isinstance(schema, dict):
-        return {}, set()
-    if schema.get("type") == "array" or "items" in schema:
-        schema = _resolve(document, schema.get("items", {}))
-    if not isinstance(schema, dict):
-        return {}, set()
-    properties = {
-        name: _types(document, value) for name, value in schema.get("properties", {}).items()
+    inner = schemas.object_schema(schema)
+    if "array" in schemas.types(inner):
+        inner = schemas.object_schema(inner.get("items", {}))
+    return (
+        {name: schemas.types(value) for name, value in schemas.properties(inner).items()},
+        set(schemas.required(inner)),
+    )
+
+
+def _parameters(operation: Operation) -> dict[str, tuple[bool, tuple[str, ...]]]:
+    return {
+        f"{parameter.location} {parameter.name}": (
+            parameter.required,
+            schemas.types(parameter.schema),
+        )
+        for parameter in operation.parameters
+        if parameter.location in ("path", "query")
     }
-    return properties, set(schema.get("required", []))
-
-
-def _body_schema(document: dict[str, Any], holder: Any) -> Any:
-    holder = _resolve(document, holder)
-    content = holder.get("content", {}) if isinstance(holder, dict) else {}
-    for media in content.values():
-        if isinstance(media, dict) and "schema" in media:
-            return media["schema"]
-    return None
-
-
-def _parameters(
-    document: dict[str, Any], operation: dict[str, Any]
-) -> dict[str, tuple[bool, tuple[str, ...]]]:
-    found = {}
-    for raw in [*operation.get("_shared_parameters", []), *operation.get("parameters", [])]:
-        parameter = _resolve(document, raw)
-        if isinstance(parameter, dict) and parameter.get("in") in ("path", "query"):
-            key = f"{parameter['in']} {parameter.get('name')}"
-            found[key] = (
-                bool(parameter.get("required")),
-                _types(document, parameter.get("schema")),
-            )
-    return found
 
 
 def _fail_with(
@@ -148,9 +83,10 @@ def _fail_with(
     owasp=Owasp.API9,
 )
 def operations(ctx: CheckContext) -> None:
-    document, response = _served(ctx)
-    served = _operations(document)
-    contract = _operations(ctx.spec.document)
+    found = _served(ctx)
+    response = found.response
+    served = _operations(found.contract)
+    contract = _operations(ctx.spec)
     differences = [
         f"[breaking] missing {label}" for label in sorted(contract.keys() - served.keys())
     ]
@@ -165,14 +101,14 @@ def operations(ctx: CheckContext) -> None:
     owasp=Owasp.API9,
 )
 def status_codes(ctx: CheckContext) -> None:
-    document, response = _served(ctx)
-    served = _operations(document)
+    found = _served(ctx)
+    response = found.response
+    served = _operations(found.contract)
     differences = []
-    for label, operation in sorted(_operations(ctx.spec.document).items()):
+    for label, operation in sorted(_operations(ctx.spec).items()):
         if label not in served:
             continue
-        want = set(operation.get("responses", {}))
-        have = set(served[label].get("responses", {}))
+        want, have = set(operation.statuses), set(served[label].statuses)
         for code in sorted(want - have):
             differences.append(f"[breaking] {label}: {code} not documented")
         for code in sorted(have - want):
@@ -187,16 +123,16 @@ def status_codes(ctx: CheckContext) -> None:
     "types and required fields ([breaking]: removed, retyped or newly required).",
     owasp=Owasp.API9,
 )
-def schemas(ctx: CheckContext) -> None:
-    served_doc, response = _served(ctx)
-    served = _operations(served_doc)
-    contract_doc = ctx.spec.document
+def schema_shapes(ctx: CheckContext) -> None:
+    found = _served(ctx)
+    response = found.response
+    served = _operations(found.contract)
     differences: list[str] = []
-    for label, operation in sorted(_operations(contract_doc).items()):
+    for label, operation in sorted(_operations(ctx.spec).items()):
         other = served.get(label)
         if other is None:
             continue
-        want, have = _parameters(contract_doc, operation), _parameters(served_doc, other)
+        want, have = _parameters(operation), _parameters(other)
         for name in sorted(want.keys() | have.keys()):
             if name not in have:
                 differences.append(f"[breaking] {label}: parameter {name} removed")
@@ -209,16 +145,17 @@ def schemas(ctx: CheckContext) -> None:
                 )
         differences += _compare(
             label + " request",
-            _shape(contract_doc, _body_schema(contract_doc, operation.get("requestBody"))),
-            _shape(served_doc, _body_schema(served_doc, other.get("requestBody"))),
+            _shape(operation.body.schema if operation.body else None),
+            _shape(other.body.schema if other.body else None),
             request=True,
         )
-        for code, documented in sorted(operation.get("responses", {}).items()):
-            if code.startswith("2") and code in other.get("responses", {}):
+        for code, documented in sorted(operation.responses.items()):
+            theirs = other.responses.get(code)
+            if code.startswith("2") and theirs is not None:
                 differences += _compare(
                     f"{label} {code} response",
-                    _shape(contract_doc, _body_schema(contract_doc, documented)),
-                    _shape(served_doc, _body_schema(served_doc, other["responses"][code])),
+                    _shape(documented.schema),
+                    _shape(theirs.schema),
                     request=False,
                 )
     _fail_with(ctx, "the served schemas differ from the contract", differences, response)
@@ -226,8 +163,8 @@ def schemas(ctx: CheckContext) -> None:
 
 def _compare(
     where: str,
-    want: tuple[dict[str, tuple[str, ...]], set[str]],
-    have: tuple[dict[str, tuple[str, ...]], set[str]],
+    want: Shape,
+    have: Shape,
     *,
     request: bool,
 ) -> list[str]:

@@ -17,8 +17,8 @@ _MAX_ATTEMPTS = 12
 )
 def no_enumeration(ctx: CheckContext) -> None:
     user = ctx.user("enumerated")
-    wrong = ctx.identities.login_response(user.email, user.password + "-wrong")
-    unknown = ctx.identities.login_response(ctx.identities.email_for("nobody"), user.password)
+    wrong = ctx.login_response(user.email, user.password + "-wrong")
+    unknown = ctx.login_response(ctx.identities.email_for("nobody"), user.password)
     ctx.expect_status(wrong, 401, operation="login", title="a wrong password was not 401")
     for name, a, b in (
         ("status", wrong.status_code, unknown.status_code),
@@ -58,7 +58,7 @@ def rate_limit(ctx: CheckContext) -> None:
     user = ctx.user("throttled")
     response = None
     for _ in range(_MAX_ATTEMPTS):
-        response = ctx.identities.login_response(user.email, "wrong-password")
+        response = ctx.login_response(user.email, "wrong-password")
         if response.status_code == 429:
             break
     assert response is not None

@@ -115,7 +115,7 @@ def no_secrets(ctx: CheckContext) -> None:
                 "updateUser", as_=user, path={"user_id": user.user_id}, json={"full_name": "S"}
             ),
         ),
-        ("login", ctx.identities.login_response(user.email, user.password)),
+        ("login", ctx.login_response(user.email, user.password)),
     ]
     email = ctx.identities.email_for("secret")
     signup = ctx.call("createUser", json={"email": email, "password": "a-long-password-4"})

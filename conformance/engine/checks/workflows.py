@@ -34,7 +34,7 @@ def signup_login(ctx: CheckContext) -> None:
                 response=response,
                 operation="createUser",
             )
-    login = ctx.identities.login_response(email, sent["password"])
+    login = ctx.login_response(email, sent["password"])
     ctx.expect_status(login, 200, operation="login", title="the new account cannot log in")
     ctx.identities.log_in(identity)
     me = ctx.call("readCurrentUser", as_=identity)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ...contract.document import Spec
+from ...contract.tree import JsonPath, as_map
 from ..dialect import ValueJudge
-from ..document import Spec
 from ..findings import Severity
 from ..registry import Violation, rule
-from ..tree import JsonPath, as_map
 
 
 @rule(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..document import Spec
+from ...contract.document import Spec
+from ...contract.tree import JsonPath, as_map
+from ...contract.walk import Located, subschemas
 from ..findings import Severity
 from ..registry import Violation, rule
-from ..tree import JsonPath, as_map
-from ..walk import Located, subschemas
 
 # Formats whose values have a fixed, short length, so they bound a string by themselves.
 _BOUNDED_FORMATS = frozenset({"date-time", "date", "uuid"})

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..document import Operation, Spec
+from ...contract.document import Operation, Spec
+from ...contract.tree import as_map
+from ...contract.walk import Located
 from ..findings import Severity
 from ..registry import Violation, rule
-from ..tree import as_map
-from ..walk import Located
 
 _LOCATIONS = ("path", "query", "header", "cookie")
 

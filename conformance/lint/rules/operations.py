@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..document import Spec
+from ...contract.document import Spec
+from ...contract.tree import as_list, as_map
 from ..findings import Severity
 from ..registry import Violation, rule
-from ..tree import as_list, as_map
 
 
 @rule(

@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..document import Operation, Spec
+from ...contract.document import Operation, Spec
+from ...contract.tree import JsonPath, as_map
 from ..findings import Severity
 from ..registry import Violation, rule
-from ..tree import JsonPath, as_map
 
 _FORM = "application/x-www-form-urlencoded"
 _BODILESS = frozenset({"204", "304"})

@@ -14,11 +14,11 @@ from openapi_spec_validator import (
 from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
 from referencing.exceptions import Unresolvable
 
+from ...contract.document import Spec
+from ...contract.tree import JsonPath, as_list, as_map, json_pointer, node_at
 from ..dialect import METASCHEMA, ValidationError, best_match, clip
-from ..document import Spec
 from ..findings import Severity
 from ..registry import Violation, rule
-from ..tree import JsonPath, as_list, as_map, json_pointer, node_at
 
 _VALIDATORS = {
     "3.0": OpenAPIV30SpecValidator,

@@ -6,11 +6,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from conformance.contract import load_contract
 
 from conformance.embedded import EmbeddedTarget
 from conformance.engine.http import TargetClient
 from conformance.engine.identities import Identities
-from conformance.engine.spec import load_spec
 
 pytestmark = pytest.mark.slow
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def identities(reference: EmbeddedTarget) -> Iterator[Identities]:
     client = TargetClient(reference.url, timeout=10.0, rate_limit=None)
-    yield Identities(client, load_spec(None), run_tag="t3st0001")
+    yield Identities(client, load_contract(None), run_tag="t3st0001")
     client.close()
 
 

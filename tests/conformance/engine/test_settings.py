@@ -11,7 +11,7 @@ import pytest
 from conformance.engine.http import RateLimiter
 from conformance.engine.results import FailureRecord, Status, judged
 from conformance.engine.settings import Profile, load_settings, parse_rate_limit
-from conformance.errors import UsageError, WaiverError
+from conformance.errors import ConfigError, UsageError
 
 
 def _load(tmp_path: Path, **overrides: Any) -> Any:
@@ -107,7 +107,7 @@ def test_waivers_are_read_from_conformance_toml_in_the_working_folder(tmp_path: 
 def test_a_bad_waiver_file_is_refused_with_its_path(tmp_path: Path, text: str, match: str) -> None:
     path = tmp_path / "waivers.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(WaiverError, match=match) as caught:
+    with pytest.raises(ConfigError, match=match) as caught:
         _load(tmp_path, config=path)
     assert str(path) in str(caught.value)
 

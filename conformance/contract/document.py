@@ -1,4 +1,4 @@
-"""A read-only view of an OpenAPI document for the rules: `$ref`s and operations.
+"""A read-only view of an OpenAPI document: `$ref`s and operations, for lint and the model.
 
 Every accessor tolerates a malformed document (see `tree`): rules never crash on one,
 they only see less of it.
@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import unquote
 
-from .tree import HTTP_METHODS, JsonPath, as_list, as_map, with_string_keys
+from .tree import JsonPath, as_list, as_map, operations_in, with_string_keys
 from .walk import Locations, locate
 
 __all__ = ["Operation", "Spec"]
@@ -89,6 +89,27 @@ class Spec:
             node, path = target
         return node, path
 
+    def dereference(self, node: Any, _seen: frozenset[str] = frozenset()) -> Any:
+        """A copy of `node` with every local `$ref` in it replaced by what it names.
+
+        A reference back into itself (a recursive schema) becomes `{}`, which accepts
+        anything: enough for the questions the model asks, and it cannot loop.
+        """
+        if isinstance(node, list):
+            return [self.dereference(item, _seen) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            target = None if ref in _seen else self.lookup(ref)
+            if target is None:
+                return {}
+            # Siblings of `$ref` (3.1 allows a description beside it) are kept.
+            resolved = self.dereference(target[0], _seen | {ref})
+            siblings = {key: value for key, value in node.items() if key != "$ref"}
+            return {**resolved, **siblings} if isinstance(resolved, dict) else resolved
+        return {key: self.dereference(value, _seen) for key, value in node.items()}
+
     def resolved_map(self, node: Any, path: JsonPath) -> tuple[dict[str, Any], JsonPath]:
         """`resolve`, keeping only a mapping (an empty one for anything else)."""
         target, target_path = self.resolve(node, path)
@@ -105,10 +126,8 @@ class Spec:
         found = []
         for route, item in as_map(self.root.get("paths")).items():
             path_item, item_path = self.resolved_map(item, ("paths", route))
-            for method in HTTP_METHODS:
-                node = path_item.get(method)
-                if isinstance(node, dict):
-                    found.append(Operation(route, method, node, (*item_path, method), path_item))
+            for method, node in operations_in(path_item):
+                found.append(Operation(route, method, node, (*item_path, method), path_item))
         return found
 
     @cached_property

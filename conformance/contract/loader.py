@@ -10,7 +10,7 @@ import yaml
 
 from spec import OPENAPI_PATH
 
-from .errors import SpecError
+from ..errors import SpecError
 
 __all__ = ["DEFAULT_SPEC", "load_document"]
 

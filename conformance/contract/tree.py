@@ -7,6 +7,7 @@ absent, leaving the complaint to the `oas-schema` rule.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "as_map",
     "json_pointer",
     "node_at",
+    "operations_in",
     "render_path",
     "structure_problem",
     "with_string_keys",
@@ -27,6 +29,15 @@ JsonPath = tuple[str | int, ...]
 """Where a node lies in the document: mapping keys and list indices, from the root."""
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def operations_in(path_item: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(method, operation object) for each operation of a path item, in HTTP_METHODS order."""
+    item = as_map(path_item)
+    for method in HTTP_METHODS:
+        node = item.get(method)
+        if isinstance(node, dict):
+            yield method, node
 
 
 MAX_DEPTH = 100

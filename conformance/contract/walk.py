@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .tree import HTTP_METHODS, JsonPath, as_list, as_map
+from .tree import JsonPath, as_list, as_map, operations_in
 
 __all__ = ["Located", "Locations", "locate", "subschemas"]
 
@@ -109,9 +109,8 @@ class _Walker:
         item = _literal(node)
         for index, parameter in enumerate(as_list(item.get("parameters"))):
             self.parameter(parameter, (*path, "parameters", index))
-        for method in HTTP_METHODS:
-            if isinstance(item.get(method), dict):
-                self.operation(item[method], (*path, method))
+        for method, operation in operations_in(item):
+            self.operation(operation, (*path, method))
 
     def operation(self, node: dict[str, Any], path: JsonPath) -> None:
         for index, parameter in enumerate(as_list(node.get("parameters"))):

@@ -1,0 +1,32 @@
+"""The contract model: one spec, loaded once, `$ref`s resolved once, shared by every consumer.
+
+loader.py     read a document (bundled, file or URL)
+tree.py       the raw YAML tree; document.py  the raw view with `$ref` lookups (lint)
+model.py      `Contract`: typed operations, parameters, bodies, responses, security
+roles.py      sign-up, token, refresh, logout, ... inferred (or set in conformance.toml)
+resources.py  collections and their items: ids, lists, pagination, server-owned fields
+schemas.py    questions asked of a resolved schema, and a valid sample value
+"""
+
+from .loader import DEFAULT_SPEC, load_document
+from .model import Body, Contract, Operation, Parameter, Response, build_contract, load_contract
+from .resources import Pagination, Resource
+from .roles import Credentials, Role, RoleName, Roles
+
+__all__ = [
+    "DEFAULT_SPEC",
+    "Body",
+    "Contract",
+    "Credentials",
+    "Operation",
+    "Pagination",
+    "Parameter",
+    "Resource",
+    "Response",
+    "Role",
+    "RoleName",
+    "Roles",
+    "build_contract",
+    "load_contract",
+    "load_document",
+]

@@ -1,0 +1,302 @@
+"""The contract model: every operation of a spec, its `$ref`s resolved once, as typed records.
+
+`load_contract` reads a document (the bundled spec, a file or a URL), checks that it is an
+OpenAPI 3 document, and builds a `Contract`: operations with their method, path template,
+parameters and bounds, request body, responses (statuses, headers, schemas) and security.
+Lint, the run engine, drift and the load suite all ask this one model; the roles and the
+resources found in it are `roles.py` and `resources.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from ..errors import SpecError
+from . import schemas
+from .document import Spec
+from .loader import load_document
+from .resources import Resource, infer_resources
+from .roles import Roles, infer_roles
+from .tree import as_list, as_map, structure_problem
+
+__all__ = ["Body", "Contract", "Operation", "Parameter", "Response", "load_contract"]
+
+BUNDLED = "spec/openapi.yaml (bundled)"
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    location: str
+    required: bool
+    schema: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A request body: its first media type and that media type's schema."""
+
+    media_type: str
+    required: bool
+    schema: dict[str, Any]
+
+    @property
+    def properties(self) -> dict[str, dict[str, Any]]:
+        return schemas.properties(self.schema)
+
+    @property
+    def required_fields(self) -> frozenset[str]:
+        return schemas.required(self.schema)
+
+    @property
+    def is_form(self) -> bool:
+        return self.media_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: str
+    media_type: str | None
+    schema: dict[str, Any] | None
+    # Header names, lower-cased.
+    headers: frozenset[str] = frozenset()
+
+    @property
+    def properties(self) -> dict[str, dict[str, Any]]:
+        return schemas.properties(self.schema)
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    secured: bool
+    statuses: frozenset[str]
+    parameters: tuple[Parameter, ...] = ()
+    body: Body | None = None
+    responses: dict[str, Response] = field(default_factory=dict)
+    # Names of the security schemes any of its requirements uses.
+    schemes: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """Schemathesis's name for the operation: `GET /api/v1/items/{item_id}`."""
+        return f"{self.method.upper()} {self.path}"
+
+    def url_path(self, **params: object) -> str:
+        path = self.path
+        for name, value in params.items():
+            path = path.replace("{" + name + "}", str(value))
+        return path
+
+    def parameter(self, name: str, location: str | None = None) -> Parameter | None:
+        return next(
+            (
+                p
+                for p in self.parameters
+                if p.name == name and (location is None or p.location == location)
+            ),
+            None,
+        )
+
+    @property
+    def path_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "path")
+
+    @property
+    def query_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "query")
+
+    @property
+    def success(self) -> Response | None:
+        """The first documented 2xx response (lowest code), if any."""
+        codes = sorted(code for code in self.responses if code.startswith("2"))
+        return self.responses[codes[0]] if codes else None
+
+    def response(self, status: int | str) -> Response | None:
+        code = str(status)
+        return self.responses.get(code) or self.responses.get(f"{code[0]}XX")
+
+    def documents(self, status: int) -> bool:
+        """Whether the status is documented (exactly, by its class, or by `default`)."""
+        code = str(status)
+        return code in self.statuses or f"{code[0]}XX" in self.statuses
+
+
+class Contract:
+    """One spec, modelled once: its operations by operationId, and what is inferred from them."""
+
+    def __init__(
+        self,
+        document: dict[str, Any],
+        *,
+        source: str,
+        role_overrides: dict[str, str] | None = None,
+    ) -> None:
+        self.source = source
+        self.document = document
+        self.raw = Spec(document)
+        self.operations: dict[str, Operation] = {}
+        for operation in self._build():
+            self.operations.setdefault(operation.operation_id, operation)
+        # Inferred once, here, so that a `[roles]` override naming nothing stops at load.
+        self.resources: list[Resource] = infer_resources(self)
+        self.roles: Roles = infer_roles(self, dict(role_overrides or {}))
+
+    # -- lookup ----------------------------------------------------------------------------
+
+    def __getitem__(self, operation_id: str) -> Operation:
+        return self.operations[operation_id]
+
+    def __iter__(self) -> Iterator[Operation]:
+        return iter(self.operations.values())
+
+    def by_label(self, label: str) -> Operation | None:
+        return self._by_label.get(label)
+
+    @cached_property
+    def _by_label(self) -> dict[str, Operation]:
+        return {operation.label: operation for operation in self.operations.values()}
+
+    def operation_name(self, label: str | None) -> str | None:
+        """The operationId for a schemathesis label, or the label itself if it names none."""
+        if label is None:
+            return None
+        operation = self.by_label(label)
+        return operation.operation_id if operation is not None else label
+
+    @property
+    def servers(self) -> list[str]:
+        """The `url` of each server, as written."""
+        return [
+            str(as_map(server).get("url"))
+            for server in as_list(self.document.get("servers"))
+            if isinstance(as_map(server).get("url"), str)
+        ]
+
+    @cached_property
+    def security_schemes(self) -> dict[str, dict[str, Any]]:
+        found = as_map(as_map(self.document.get("components")).get("securitySchemes"))
+        return {name: as_map(self.raw.dereference(node)) for name, node in found.items()}
+
+    # -- what is inferred ------------------------------------------------------------------
+
+    def rows_named(self, operation: Operation) -> list[tuple[str, Resource]]:
+        """(path parameter, resource) for each parameter of the path that names a row.
+
+        `/boards/{board_id}/cards/{card_id}` names a board and a card: each prefix of the
+        path that ends in a parameter is matched with the item path of a resource.
+        """
+        items = {
+            resource.item_path.rstrip("/"): resource
+            for resource in self.resources
+            if resource.item_path is not None
+        }
+        found = []
+        segments = operation.path.rstrip("/").split("/")
+        for index, segment in enumerate(segments):
+            if segment.startswith("{") and segment.endswith("}"):
+                resource = items.get("/".join(segments[: index + 1]))
+                if resource is not None:
+                    found.append((segment[1:-1], resource))
+        return found
+
+    def resource(self, name: str) -> Resource | None:
+        return next((resource for resource in self.resources if resource.name == name), None)
+
+    # -- building --------------------------------------------------------------------------
+
+    def _build(self) -> Iterator[Operation]:
+        default_security = self.document.get("security", [])
+        for raw in self.raw.operations:
+            node = raw.node
+            security = node.get("security", default_security)
+            requirements = [as_map(item) for item in as_list(security)]
+            parameters = tuple(
+                Parameter(
+                    name=str(p.get("name")),
+                    location=str(p.get("in")),
+                    required=bool(p.get("required")) or p.get("in") == "path",
+                    schema=as_map(self.raw.dereference(p.get("schema", {}))),
+                )
+                for p in self.raw.parameters(raw).values()
+            )
+            yield Operation(
+                operation_id=raw.operation_id or raw.label,
+                method=raw.method,
+                path=raw.route,
+                secured=any(requirements),
+                statuses=frozenset(str(code) for code in as_map(node.get("responses"))),
+                parameters=parameters,
+                body=self._body(raw),
+                responses={
+                    code: self._response(code, response)
+                    for code, response, _ in self.raw.responses(raw)
+                },
+                schemes=tuple(sorted({name for item in requirements for name in item})),
+                tags=tuple(str(tag) for tag in as_list(node.get("tags"))),
+            )
+
+    def _body(self, raw: Any) -> Body | None:
+        found = self.raw.request_body(raw)
+        if found is None:
+            return None
+        body, _ = found
+        media_type, schema = _first_media(self.raw, body)
+        if media_type is None:
+            return None
+        return Body(media_type, bool(body.get("required")), schema or {})
+
+    def _response(self, code: str, response: dict[str, Any]) -> Response:
+        media_type, schema = _first_media(self.raw, response)
+        headers = frozenset(str(name).lower() for name in as_map(response.get("headers")))
+        return Response(code, media_type, schema, headers)
+
+
+def _first_media(raw: Spec, holder: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None]:
+    """The JSON media type if there is one, else the first; and its schema, resolved."""
+    content = as_map(holder.get("content"))
+    if not content:
+        return None, None
+    media_type = next((name for name in content if "json" in name), next(iter(content)))
+    schema = as_map(content[media_type]).get("schema")
+    return str(media_type), (as_map(raw.dereference(schema)) if schema is not None else None)
+
+
+def load_contract(source: str | None, *, role_overrides: dict[str, str] | None = None) -> Contract:
+    """Load and model a spec; `SpecError` (one line) when it is not an OpenAPI 3 document."""
+    name = source or BUNDLED
+    try:
+        document = load_document(source)
+    except SpecError as exc:
+        lines = exc.message.splitlines()
+        if len(lines) < 2:
+            raise
+        # One line on the console: httpx's status errors append a line of advice.
+        detail = lines[0].removeprefix(f"{exc.source}: ")
+        raise SpecError(detail, source=exc.source, hint=exc.hint) from exc
+    return build_contract(document, source=name, role_overrides=role_overrides)
+
+
+def build_contract(
+    document: dict[str, Any], *, source: str, role_overrides: dict[str, str] | None = None
+) -> Contract:
+    """Model a document already read (a served one, for drift)."""
+    version = document.get("openapi")
+    if not isinstance(version, str) or not version.startswith("3."):
+        raise SpecError("not an OpenAPI 3 document (no `openapi: 3.x` field)", source=source)
+    paths = document.get("paths")
+    if not isinstance(paths, dict) or not paths:
+        raise SpecError("the document has no `paths`", source=source)
+    problem = structure_problem(document)
+    if problem is not None:
+        raise SpecError(problem[1], source=source)
+    if not all(isinstance(item, dict) for item in paths.values()):
+        bad = next(path for path, item in paths.items() if not isinstance(item, dict))
+        raise SpecError(f"path {bad!r} is not a mapping", source=source)
+    return Contract(document, source=source, role_overrides=role_overrides)
