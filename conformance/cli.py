@@ -158,6 +158,46 @@ def load(
 
 
 @app.command()
+def inspect(
+    spec: Annotated[
+        str | None,
+        typer.Option(help="The contract, a path or URL (default: the bundled spec/openapi.yaml)."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="The configuration file (default: ./conformance.toml when it exists)."),
+    ] = None,
+    admin: Annotated[
+        bool, typer.Option("--admin", help="Plan as if admin credentials were given.")
+    ] = False,
+    output_format: Annotated[
+        str, typer.Option("--format", help="text, or json: the model as one JSON object.")
+    ] = "text",
+) -> None:
+    """Show what a run finds in a spec: roles, resources, and the checks per operation."""
+    import json
+
+    from .contract import load_contract
+    from .engine.settings import CONFIG_FILE, load_config
+    from .errors import UsageError
+    from .inspect import describe, text_lines
+
+    if output_format not in ("text", "json"):
+        raise UsageError(f"--format {output_format!r} is not a format", hint="text or json")
+    path = config if config is not None else Path.cwd() / CONFIG_FILE
+    if config is not None and not config.is_file():
+        raise UsageError(f"--config {config}: no such file")
+    _, roles, identities = load_config(path) if path.is_file() else ((), {}, ())
+    contract = load_contract(spec, role_overrides=roles)
+    model = describe(contract, has_admin=admin, identities=len(identities))
+    if output_format == "json":
+        typer.echo(json.dumps(model, indent=2))
+        return
+    for line in text_lines(model):
+        out_console.print(line, markup=False)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="The port to listen on.", min=1, max=65535)] = 8000,

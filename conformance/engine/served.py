@@ -35,23 +35,30 @@ class Served:
 
 
 def candidate_paths(contract: Contract) -> list[str]:
-    """Where to look for the served document, most likely first."""
-    prefixes: set[str] = set()
+    """Where to look for the served document, most likely first.
+
+    The servers' paths first, then the path prefixes the most operations share (deeper
+    first among equals: `/api/v1` before `/api`), then the root.
+    """
+    servers: list[str] = []
     for server in contract.servers:
         path = urlsplit(server).path.rstrip("/")
-        if "{" not in path:
-            prefixes.add(path)
+        if "{" not in path and path not in servers:
+            servers.append(path)
+    shared: dict[str, int] = {}
     for operation in contract:
-        segments = [s for s in operation.path.split("/") if s]
         literal: list[str] = []
-        for segment in segments[:-1][:_DEPTH]:
+        for segment in [s for s in operation.path.split("/") if s][:-1][:_DEPTH]:
             if "{" in segment:
                 break
             literal.append(segment)
-            prefixes.add("/" + "/".join(literal))
-    prefixes.add("")
-    ordered = sorted(prefixes, key=lambda prefix: (-prefix.count("/"), prefix))
-    return [f"{prefix}/{name}" for prefix in ordered for name in _NAMES]
+            prefix = "/" + "/".join(literal)
+            shared[prefix] = shared.get(prefix, 0) + 1
+    ordered = sorted(shared, key=lambda prefix: (-shared[prefix], -prefix.count("/"), prefix))
+    prefixes = [*servers, *(p for p in ordered if p not in servers)]
+    if "" not in prefixes:
+        prefixes.append("")
+    return [f"{prefix}/{name}" for prefix in prefixes for name in _NAMES]
 
 
 class ServedDocument:

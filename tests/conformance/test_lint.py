@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conformance.contract.tree import MAX_DEPTH
 from typer.testing import CliRunner
 
 from conformance.cli import app
 from conformance.contract import load_document
+from conformance.contract.tree import MAX_DEPTH
 from conformance.errors import InternalError
 from conformance.lint import Severity, lint_document, registered_rules
 from conformance.lint.docs import DOC_PATH, render_rules_markdown

@@ -6,8 +6,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from conformance.contract import load_contract
 
+from conformance.contract import load_contract
 from conformance.embedded import EmbeddedTarget
 from conformance.engine.http import TargetClient
 from conformance.engine.identities import Identities

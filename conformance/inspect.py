@@ -1,0 +1,146 @@
+"""`conformance inspect`: the contract model of a spec, as a run will see it.
+
+It shows the roles found (and how), the resources, where drift will look for the served
+document, and which checks will run on which operations and which are skipped and why,
+so that a user knows before a run what it can test and what to configure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .contract import Contract, Resource
+from .engine.plan import PlannedCheck, plan
+from .engine.served import candidate_paths
+
+__all__ = ["describe", "text_lines"]
+
+
+def _resource(resource: Resource) -> dict[str, Any]:
+    return {
+        "name": resource.name,
+        "collection": resource.collection_path,
+        "item": resource.item_path,
+        "id": {
+            "parameter": resource.id_param,
+            "type": resource.id_type,
+            "field": resource.id_field,
+        },
+        "parent": resource.parent,
+        "operations": {action: op.operation_id for action, op in resource.operations},
+        "list": {
+            "shape": resource.list_shape,
+            "rows": resource.list_field,
+            "total": resource.total_field or resource.total_header,
+            "pagination": resource.pagination.describe(),
+        }
+        if resource.listing is not None
+        else None,
+        "server_owned": list(resource.server_owned),
+        "writable": list(resource.writable),
+        "owner_field": resource.owner_field,
+    }
+
+
+def describe(contract: Contract, *, has_admin: bool, identities: int) -> dict[str, Any]:
+    """The model as plain data (the `--format json` output)."""
+    planned = plan(contract, has_admin=has_admin, identities=identities)
+    creds = contract.roles.credentials
+    return {
+        "spec": contract.source,
+        "operations": len(contract.operations),
+        "roles": {
+            role.name.value: {
+                "operation": role.operation.operation_id if role.operation else None,
+                "endpoint": role.operation.label if role.operation else None,
+                "how": role.how,
+            }
+            for role in contract.roles.roles.values()
+        },
+        "credentials": None
+        if creds is None
+        else {
+            "token": [creds.token_identifier, creds.token_secret],
+            "token_body": "form" if creds.token_form else "json",
+            "signup": [creds.signup_identifier, creds.signup_secret],
+            "identifier": creds.identifier_kind,
+            "answers": [
+                name
+                for name in (creds.access_field, creds.refresh_field, creds.expires_field)
+                if name
+            ],
+        },
+        "account_resource": contract.roles.account_resource,
+        "resources": [_resource(resource) for resource in contract.resources],
+        "served_document": candidate_paths(contract)[:6],
+        "checks": [_planned(item) for item in planned],
+        "by_operation": {
+            operation: sorted(item.check_id for item in planned if operation in item.operations)
+            for operation in contract.operations
+        },
+    }
+
+
+def _planned(item: PlannedCheck) -> dict[str, Any]:
+    return {
+        "check": item.check_id,
+        "runs": item.skipped is None,
+        "operations": "whole API" if item.whole_api else list(item.operations),
+        "skipped": item.skipped,
+    }
+
+
+def text_lines(model: dict[str, Any]) -> list[str]:
+    """The model for a terminal: roles, resources, then the checks per operation."""
+    lines = [f"spec {model['spec']} · {model['operations']} operations", "", "roles"]
+    for name, role in model["roles"].items():
+        found = f"{role['operation']} ({role['endpoint']})" if role["operation"] else "none"
+        lines.append(f"  {name:<16} {found:<50} {role['how']}")
+    creds = model["credentials"]
+    if creds is not None:
+        lines.append(
+            f"  credentials      token takes {' + '.join(creds['token'])} ({creds['token_body']}),"
+            f" sign-up takes {' + '.join(str(n) for n in creds['signup'])};"
+            f" answers {', '.join(creds['answers'])}"
+        )
+    lines += ["", "resources"]
+    if not model["resources"]:
+        lines.append("  none found (no POST /x answering an object with an id, nor a list)")
+    for resource in model["resources"]:
+        ident = resource["id"]
+        parent = f" · in {resource['parent']}" if resource["parent"] else ""
+        account = " · the accounts" if resource["name"] == model["account_resource"] else ""
+        lines.append(
+            f"  {resource['name']}  {resource['item'] or resource['collection']}"
+            f" · id {ident['parameter']} ({ident['type']}){parent}{account}"
+        )
+        operations = ", ".join(f"{a} {op}" for a, op in resource["operations"].items())
+        lines.append(f"      operations    {operations}")
+        listing = resource["list"]
+        if listing is not None:
+            rows = f" in {listing['rows']}" if listing["rows"] else ""
+            total = f", total {listing['total']}" if listing["total"] else ""
+            lines.append(
+                f"      list          {listing['shape']}{rows}{total};"
+                f" pagination {listing['pagination']}"
+            )
+        lines.append(f"      server-owned  {', '.join(resource['server_owned']) or 'none'}")
+        lines.append(f"      writable      {', '.join(resource['writable']) or 'none'}")
+        if resource["owner_field"]:
+            lines.append(f"      owner         {resource['owner_field']}")
+    lines += [
+        "",
+        f"drift looks for the served document at {', '.join(model['served_document'])}, ...",
+    ]
+    lines += ["", "checks by operation (and schemathesis's generic checks on every one)"]
+    for operation, checks in model["by_operation"].items():
+        own = [check for check in checks if not check.startswith("generic.")]
+        lines.append(f"  {operation:<24} {len(own):>3}  {', '.join(own) or '-'}")
+    whole = [c["check"] for c in model["checks"] if c["runs"] and c["operations"] == "whole API"]
+    lines.append(f"  {'(whole API)':<24} {len(whole):>3}  {', '.join(whole)}")
+    skipped = [c for c in model["checks"] if not c["runs"]]
+    runs = len(model["checks"]) - len(skipped)
+    lines += ["", f"{runs} checks will run, {len(skipped)} will be skipped"]
+    for item in skipped:
+        lines.append(f"  skipped {item['check']}: {item['skipped']}")
+    return lines
