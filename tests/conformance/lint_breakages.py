@@ -239,6 +239,21 @@ BREAKAGES = {
             "X-Content-Type-Options"
         ),
     ),
+    "integer without a format": Breakage(
+        "owasp:api4:2023-integer-format",
+        "components.headers.XTotalCount.schema",
+        lambda d: at(d, "components", "headers", "XTotalCount", "schema").pop("format"),
+    ),
+    "plain http server": Breakage(
+        "owasp:api8:2023-no-server-http",
+        "servers[0].url",
+        lambda d: d["servers"][0].update(url="http://api.example.com"),
+    ),
+    "401 on an operation without security": Breakage(
+        "contract:401-without-security",
+        "paths./api/v1/items/.get.responses.401",
+        lambda d: operation(d, "/api/v1/items/", "get").update(security=[]),
+    ),
 }
 
 WARNINGS = {

@@ -73,7 +73,15 @@ MINIMAL: Document = {
         }
     },
     "components": {
-        "schemas": {"Id": {"type": "integer", "minimum": 1, "maximum": 9, "examples": [1]}},
+        "schemas": {
+            "Id": {
+                "type": "integer",
+                "format": "int32",
+                "minimum": 1,
+                "maximum": 9,
+                "examples": [1],
+            }
+        },
         "headers": {
             "RequestId": {"schema": {"type": "string", "format": "uuid"}},
             "NoSniff": {"schema": {"const": "nosniff"}},
@@ -84,7 +92,9 @@ MINIMAL: Document = {
                 "headers": {
                     **_ERROR_HEADERS,
                     "WWW-Authenticate": {"schema": {"type": "string", "enum": ["Bearer"]}},
-                    "Retry-After": {"schema": {"type": "integer", "minimum": 1, "maximum": 9}},
+                    "Retry-After": {
+                        "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 9}
+                    },
                 },
                 "content": {"application/json": {"schema": {"type": "string", "maxLength": 9}}},
             }

@@ -87,6 +87,21 @@ def integer_limit(spec: Spec) -> Iterator[Violation]:
 
 
 @rule(
+    "owasp:api4:2023-integer-format",
+    severity=Severity.ERROR,
+    checks="Every integer schema has a `format` (int32 or int64).",
+    why="Without one, generated clients and servers pick their own width, and an id or a page "
+    "number that one side holds overflows on the other.",
+)
+def integer_format(spec: Spec) -> Iterator[Violation]:
+    """Integer schemas anywhere in the document without int32/int64."""
+    for found in spec.locations.all_schemas():
+        schema = found.node
+        if "integer" in _types(schema) and schema.get("format") not in ("int32", "int64"):
+            yield found.path, "integer schema has no format (int32 or int64)"
+
+
+@rule(
     "owasp:api3:2023-no-additionalProperties",
     severity=Severity.ERROR,
     checks="Every object schema a request body can reach has `additionalProperties: false`.",

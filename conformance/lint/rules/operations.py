@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from typing import Any
 
-from ...contract.document import Spec
-from ...contract.tree import as_list, as_map
+from ...contract.document import Operation, Spec
+from ...contract.tree import JsonPath, as_list, as_map
 from ..findings import Severity
 from ..registry import Violation, rule
 
@@ -94,3 +96,63 @@ def tag_description(spec: Spec) -> Iterator[Violation]:
         description = as_map(tag).get("description")
         if not isinstance(description, str) or not description.strip():
             yield ("tags", index), f"tag {as_map(tag).get('name')!r} has no description"
+
+
+@rule(
+    "owasp:api8:2023-no-server-http",
+    severity=Severity.ERROR,
+    checks="No server URL uses plain `http://` (relative URLs and https are fine).",
+    why="Tokens and passwords sent over plain HTTP can be read and replayed by anyone on the path.",
+)
+def no_server_http(spec: Spec) -> Iterator[Violation]:
+    """Servers, top-level or on a path item or operation, whose URL starts with http://."""
+    places: list[tuple[JsonPath, Any]] = [(("servers",), spec.root.get("servers"))]
+    for operation in spec.operations:
+        places.append(((*operation.path[:-1], "servers"), operation.path_item.get("servers")))
+        places.append(((*operation.path, "servers"), operation.node.get("servers")))
+    seen = set()
+    for path, servers in places:
+        for index, server in enumerate(as_list(servers)):
+            url = as_map(server).get("url")
+            where = (*path, index, "url")
+            if isinstance(url, str) and url.lower().startswith("http://") and where not in seen:
+                seen.add(where)
+                yield where, f"server {url!r} is plain http"
+
+
+@rule(
+    "contract:401-without-security",
+    severity=Severity.ERROR,
+    checks="An operation that documents a 401 declares `security`.",
+    why="A 401 says credentials are checked; without `security` clients send none, and tools "
+    "(this one included) cannot tell which scheme to test.",
+)
+def unauthorized_without_security(spec: Spec) -> Iterator[Violation]:
+    """Operations documenting 401 whose requirements (own or inherited) name no scheme.
+
+    An operation that takes credentials in its body (a login, a refresh) answers 401 to
+    wrong ones without any scheme of its own; those are left alone.
+    """
+    for operation in spec.operations:
+        if "401" in as_map(operation.node.get("responses")) and not (
+            spec.is_secured(operation) or _takes_credentials(spec, operation)
+        ):
+            yield (
+                (*operation.path, "responses", "401"),
+                (f"{operation.label} documents 401 but declares no security"),
+            )
+
+
+_CREDENTIAL = re.compile(r"pass|secret|token", re.I)
+
+
+def _takes_credentials(spec: Spec, operation: Operation) -> bool:
+    found = spec.request_body(operation)
+    if found is None:
+        return False
+    body, path = found
+    for media, node in as_map(body.get("content")).items():
+        schema, _ = spec.resolved_map(as_map(node).get("schema"), (*path, "content", media))
+        if any(_CREDENTIAL.search(name) for name in as_map(schema.get("properties"))):
+            return True
+    return False
