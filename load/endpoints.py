@@ -7,13 +7,11 @@ its path template, so a statistics row, an SLO selector and an operation of
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+
+from conformance.contract import Contract
 
 __all__ = ["Endpoint", "contract_endpoints"]
-
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @dataclass(frozen=True, order=True)
@@ -30,22 +28,9 @@ class Endpoint:
         return f"{self.method} {self.path}"
 
 
-def contract_endpoints(document: Mapping[str, Any]) -> list[Endpoint]:
-    """Every operation of an OpenAPI document, in the order it declares them."""
-    endpoints: list[Endpoint] = []
-    paths = document.get("paths") or {}
-    for path, item in paths.items():
-        if not isinstance(item, Mapping):
-            continue
-        for method in _METHODS:
-            operation = item.get(method)
-            if isinstance(operation, Mapping):
-                operation_id = operation.get("operationId")
-                endpoints.append(
-                    Endpoint(
-                        method.upper(),
-                        str(path),
-                        operation_id if isinstance(operation_id, str) else None,
-                    )
-                )
-    return endpoints
+def contract_endpoints(contract: Contract) -> list[Endpoint]:
+    """Every operation of the contract model, in the order the spec declares them."""
+    return [
+        Endpoint(operation.method.upper(), operation.path, operation.operation_id)
+        for operation in contract
+    ]

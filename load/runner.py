@@ -31,7 +31,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
-from conformance.contract import load_document
+from conformance.contract import load_contract
 from conformance.errors import InternalError, TargetError, UsageError
 
 from .endpoints import contract_endpoints
@@ -99,7 +99,7 @@ def prepare(
 ) -> LoadSettings:
     """Validate every option, without sending anything; raise `UsageError` on the first bad one."""
     seconds = parse_run_time(run_time)
-    endpoints = contract_endpoints(load_document())
+    endpoints = contract_endpoints(load_contract(None))
     parsed = [parse_slo(text, endpoints) for text in slos]
     if not url.startswith(("http://", "https://")):
         raise UsageError(f"--url {url!r} is not an http(s) URL", hint="e.g. http://127.0.0.1:8000")

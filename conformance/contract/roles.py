@@ -253,7 +253,7 @@ def _override(contract: Contract, role: RoleName, value: str) -> Operation:
     if operation is None:
         raise UsageError(
             f"conformance.toml [roles] {role.value} = {value!r} names no operation of the spec",
-            hint="give an operationId or `METHOD /path`; `conformance inspect` lists them",
+            hint="give one of its operationIds, or `METHOD /path`",
         )
     return operation
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.contract import load_document
+from conformance.contract import load_contract
 from conformance.errors import UsageError
 from load.endpoints import contract_endpoints
 from load.results import summarize
 from load.slo import evaluate, parse_slo
 
-ENDPOINTS = contract_endpoints(load_document())
+ENDPOINTS = contract_endpoints(load_contract(None))
 
 
 def entry(method: str, name: str, times: dict[int, int], failures: int = 0) -> dict[str, object]:

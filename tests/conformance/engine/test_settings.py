@@ -118,3 +118,47 @@ def test_a_waived_failure_keeps_its_reason_and_does_not_fail() -> None:
     assert outcome.status is Status.WAIVED
     assert not outcome.status.is_problem
     assert outcome.failures[0].waiver == "the gateway owns CORS"
+
+
+def test_roles_and_identities_are_read_from_the_configuration(tmp_path: Path) -> None:
+    path = tmp_path / "conformance.toml"
+    path.write_text(
+        '[roles]\nsignup = "enrolMember"\n\n'
+        '[[identity]]\nname = "alice"\nusername = "alice"\npassword = "pw-alice-123"\n\n'
+        '[[identity]]\ntoken = "eyJ.static.token"\n',
+        encoding="utf-8",
+    )
+    settings = _load(tmp_path)
+    assert settings.roles == {"signup": "enrolMember"}
+    alice, static = settings.identities
+    assert (alice.name, alice.identifier, alice.password, alice.token) == (
+        "alice",
+        "alice",
+        "pw-alice-123",
+        None,
+    )
+    assert (static.name, static.token) == ("identity-2", "eyJ.static.token")
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("[roles]\nsignup = 3\n", r"\[roles\]` maps a role to an operationId"),
+        ('[[identity]]\nusername = "a"\n', "needs `username` .* and `password`, or a `token`"),
+        ('[[identity]]\nuser = "a"\npassword = "b"\n', "takes only"),
+        ('[role]\nsignup = "x"\n', "unknown settings: role"),
+    ],
+)
+def test_a_bad_role_or_identity_setting_says_what_is_wrong(
+    tmp_path: Path, text: str, match: str
+) -> None:
+    path = tmp_path / "conformance.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=match):
+        _load(tmp_path, config=path)
+
+
+def test_a_served_spec_must_be_a_url_or_a_path(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"--served-spec 'openapi\.json'"):
+        _load(tmp_path, served_spec="openapi.json")
+    assert _load(tmp_path, served_spec="/v2/spec.json").served_spec == "/v2/spec.json"

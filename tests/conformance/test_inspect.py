@@ -1,0 +1,62 @@
+"""`conformance inspect`: the model of a spec, as a user reads it before a run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _inspect(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "conformance", "inspect", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+
+
+def test_the_bundled_contract_shows_every_role_and_both_resources(tmp_path: Path) -> None:
+    result = _inspect(tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for role, operation in [
+        ("signup", "createUser"),
+        ("token", "login"),
+        ("current_account", "readCurrentUser"),
+        ("refresh", "refreshTokens"),
+        ("logout", "logout"),
+        ("delete_account", "deleteUser"),
+    ]:
+        assert any(line.split()[:2] == [role, operation] for line in out.splitlines()), (
+            f"{role} -> {operation} not shown"
+        )
+    assert "items  /api/v1/items/{item_id} · id item_id (integer)" in out
+    assert "users  /api/v1/users/{user_id} · id user_id (integer) · the accounts" in out
+    assert "pagination limit 1..100, skip 0..2147483647" in out
+    assert "server-owned  id, owner_id, created_at, updated_at" in out
+    assert "skipped authz.superuser-reads-all: needs admin credentials" in out
+
+
+def test_the_json_model_lists_checks_per_operation(tmp_path: Path) -> None:
+    result = _inspect(tmp_path, "--format", "json", "--admin")
+    assert result.returncode == 0, result.stderr
+    model = json.loads(result.stdout)
+    assert model["roles"]["signup"]["operation"] == "createUser"
+    assert {resource["name"] for resource in model["resources"]} == {"items", "users"}
+    assert "authz.item-read-cross-user" in model["by_operation"]["readItem"]
+    assert "generic.object-level-authorization" in model["by_operation"]["readItem"]
+    assert all(check["runs"] for check in model["checks"])
+
+
+def test_a_roles_line_naming_nothing_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "conformance.toml").write_text('[roles]\nsignup = "nope"\n', encoding="utf-8")
+    result = _inspect(tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: conformance.toml [roles] signup = 'nope' names no operation of the spec "
+        "(give one of its operationIds, or `METHOD /path`)"
+    ]
