@@ -278,7 +278,7 @@ def create_app(*, faults: Iterable[str] = frozenset()) -> Starlette:
         ),
     ]
     handlers: dict[Any, Any] = {
-        error: _on_error for error in (Invalid, Unauthorized, NotFound, Conflict, HTTPException)
+        kind: _on_error for kind in (Invalid, Unauthorized, NotFound, Conflict, HTTPException)
     }
     app = Starlette(routes=routes, exception_handlers=handlers)
     # `/v2/boards/` is not `/v2/boards`: no redirect from one to the other.
