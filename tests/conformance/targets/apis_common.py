@@ -72,7 +72,9 @@ def _reject_constant(name: str) -> None:
 
 
 def _errors(validator: Draft202012Validator, instance: object, where: str) -> list[tuple[str, str]]:
-    found: list[SchemaError] = sorted(validator.iter_errors(instance), key=lambda e: list(e.path))
+    found: list[SchemaError] = sorted(
+        validator.iter_errors(instance), key=lambda e: [str(part) for part in e.path]
+    )
     return [
         ("/".join([where, *(str(part) for part in error.path)]), f"breaks `{error.validator}`")
         for error in found[:20]
@@ -154,7 +156,7 @@ async def read_json(request: Request) -> Any:
         raise Invalid([("body", "is required")])
     try:
         return json.loads(raw, parse_constant=_reject_constant)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
         raise Invalid([("body", "is not a JSON document in UTF-8")]) from None
 
 
