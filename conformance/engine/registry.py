@@ -101,7 +101,9 @@ class Check:
 
     `func` is `None` for schemathesis's checks (`generic.*`), which schemathesis runs;
     `schemathesis_name` is then the name schemathesis knows it by. `operations` lists
-    the operationIds the check exercises, for the per-operation summary.
+    the operationIds the check exercises, for the per-operation summary. `risk` says in
+    one plain sentence what a failure lets happen, for the reports' first lines (they fall
+    back on a sentence per OWASP category without it).
     """
 
     id: str
@@ -111,6 +113,7 @@ class Check:
     operations: tuple[str, ...] = ()
     needs_admin: bool = False
     schemathesis_name: str | None = None
+    risk: str | None = None
 
     @property
     def family(self) -> Family:
@@ -169,6 +172,7 @@ class Registry:
         owasp: Owasp,
         operations: tuple[str, ...] = (),
         needs_admin: bool = False,
+        risk: str | None = None,
     ) -> Callable[[CheckFunction], CheckFunction]:
         """Register the decorated function as the check `check_id`."""
 
@@ -181,6 +185,7 @@ class Registry:
                     func=func,
                     operations=operations,
                     needs_admin=needs_admin,
+                    risk=risk,
                 )
             )
             return func

@@ -64,6 +64,7 @@ def _expect_401(ctx: CheckContext, response: httpx.Response, operation: str, tit
 
 @check(
     "authn.missing-token",
+    risk="A request without a token is not refused as the contract says (401, Bearer challenge).",
     description="A request without a token is 401 with WWW-Authenticate: Bearer.",
     owasp=Owasp.API2,
     operations=_PROBED,
@@ -74,6 +75,7 @@ def missing_token(ctx: CheckContext) -> None:
 
 @check(
     "authn.garbage-token",
+    risk="A token that is not a JWT at all is not refused as the contract says.",
     description="A token that is not a JWT is 401 with WWW-Authenticate: Bearer.",
     owasp=Owasp.API2,
     operations=_PROBED,
@@ -84,6 +86,7 @@ def garbage_token(ctx: CheckContext) -> None:
 
 @check(
     "authn.tampered-signature",
+    risk="Anyone can forge a token by editing its claims: the signature is not verified.",
     description="An access token whose payload or signature was altered is 401.",
     owasp=Owasp.API2,
     operations=_PROBED,
@@ -101,6 +104,7 @@ def tampered_signature(ctx: CheckContext) -> None:
 
 @check(
     "authn.alg-none",
+    risk="Anyone can sign in as any user with an unsigned token (alg: none).",
     description="An unsigned token (alg: none) with valid claims is 401.",
     owasp=Owasp.API2,
     operations=_PROBED,
@@ -115,6 +119,7 @@ def alg_none(ctx: CheckContext) -> None:
 
 @check(
     "authn.refresh-as-access",
+    risk="A long-lived refresh token works as an access token, so a stolen one opens every door.",
     description="A refresh token is never accepted as an access token (401).",
     owasp=Owasp.API2,
     operations=_PROBED,
@@ -127,6 +132,7 @@ def refresh_as_access(ctx: CheckContext) -> None:
 
 @check(
     "authn.access-as-refresh",
+    risk="An access token can mint new token pairs, so a leaked one never expires.",
     description="An access token is refused by the refresh operation (401).",
     owasp=Owasp.API2,
     operations=("refreshTokens",),
@@ -163,6 +169,7 @@ def _rotate_fresh_pair(ctx: CheckContext, label: str) -> tuple[str, httpx.Respon
 
 @check(
     "authn.refresh-rotation",
+    risk="A refresh token keeps working after use, so a stolen one stays valid.",
     description="Refreshing answers a new pair, and the refresh token used is revoked (rotation).",
     owasp=Owasp.API2,
     operations=("refreshTokens",),
@@ -183,6 +190,7 @@ def refresh_rotation(ctx: CheckContext) -> None:
 
 @check(
     "authn.refresh-reuse-revokes",
+    risk="A stolen refresh token that is replayed does not end the victim's sessions.",
     description="Reusing a revoked refresh token revokes every refresh token of that user.",
     owasp=Owasp.API2,
     operations=("refreshTokens",),
@@ -196,6 +204,7 @@ def refresh_reuse_revokes(ctx: CheckContext) -> None:
 
 @check(
     "authn.logout-revokes",
+    risk="Signing out does not end the session: the refresh token still works.",
     description="After logout (204) the refresh token no longer refreshes; logout is idempotent.",
     owasp=Owasp.API2,
     operations=("logout", "refreshTokens"),
@@ -210,6 +219,7 @@ def logout_revokes(ctx: CheckContext) -> None:
 
 @check(
     "authn.password-change-revokes",
+    risk="Changing a password does not lock out whoever held the old sessions.",
     description=(
         "Changing the password revokes the account's refresh tokens; only the new password logs in."
     ),
@@ -235,6 +245,7 @@ def password_change_revokes(ctx: CheckContext) -> None:
 
 @check(
     "authn.token-no-store",
+    risk="Tokens may be kept by caches and proxies between the client and the API.",
     description="Token responses (login, refresh) carry Cache-Control: no-store.",
     owasp=Owasp.API8,
     operations=("login", "refreshTokens"),

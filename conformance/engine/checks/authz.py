@@ -11,6 +11,7 @@ from ..registry import Owasp, check
 
 @check(
     "authz.item-read-cross-user",
+    risk="Any signed-in user can read any other user's items.",
     description="User B reading user A's item gets 404, as for an id that does not exist.",
     owasp=Owasp.API1,
     operations=("readItem",),
@@ -24,6 +25,7 @@ def item_read_cross_user(ctx: CheckContext) -> None:
 
 @check(
     "authz.item-update-cross-user",
+    risk="Any signed-in user can change any other user's items.",
     description="User B patching user A's item gets 404, and the item is unchanged.",
     owasp=Owasp.API1,
     operations=("updateItem",),
@@ -52,6 +54,7 @@ def item_update_cross_user(ctx: CheckContext) -> None:
 
 @check(
     "authz.item-delete-cross-user",
+    risk="Any signed-in user can delete any other user's items.",
     description="User B deleting user A's item gets 404, and the item is still there.",
     owasp=Owasp.API1,
     operations=("deleteItem",),
@@ -70,6 +73,7 @@ def item_delete_cross_user(ctx: CheckContext) -> None:
 
 @check(
     "authz.item-list-isolation",
+    risk="A user's item list shows items that belong to other users.",
     description="A user's item list never shows another user's items, and counts only their own.",
     owasp=Owasp.API1,
     operations=("listItems",),
@@ -103,6 +107,7 @@ def item_list_isolation(ctx: CheckContext) -> None:
 
 @check(
     "authz.user-read-cross-user",
+    risk="Any signed-in user can read any other user's account.",
     description="User B reading user A's account gets 403, and so does an id that does not exist.",
     owasp=Owasp.API1,
     operations=("readUser",),
@@ -121,6 +126,7 @@ def user_read_cross_user(ctx: CheckContext) -> None:
 
 @check(
     "authz.user-update-cross-user",
+    risk="Any signed-in user can change any other user's account, email or password.",
     description="User B patching user A's account gets 403, and the account is unchanged.",
     owasp=Owasp.API1,
     operations=("updateUser",),
@@ -145,6 +151,7 @@ def user_update_cross_user(ctx: CheckContext) -> None:
 
 @check(
     "authz.user-delete-cross-user",
+    risk="Any signed-in user can delete any other user's account.",
     description="User B deleting user A's account gets 403, and A can still log in.",
     owasp=Owasp.API1,
     operations=("deleteUser",),
@@ -161,6 +168,7 @@ def user_delete_cross_user(ctx: CheckContext) -> None:
 
 @check(
     "authz.admin-only-list-users",
+    risk="Any signed-in user can list every account of the service.",
     description="A non-admin listing users gets 403.",
     owasp=Owasp.API5,
     operations=("listUsers",),
@@ -173,6 +181,7 @@ def admin_only_list_users(ctx: CheckContext) -> None:
 
 @check(
     "authz.superuser-reads-all",
+    risk="Administrators cannot read the accounts and items they must administer.",
     description="A superuser reads any user's item and account, lists users with X-Total-Count, "
     "and an unknown user id is 404 for them.",
     owasp=Owasp.API5,
@@ -233,6 +242,7 @@ def _last_page_ids(
 
 @check(
     "authz.superuser-lists-all",
+    risk="Administrators' lists miss other users' items or accounts.",
     description="A superuser's item and user lists include other users' newest items and accounts.",
     owasp=Owasp.API5,
     operations=("listItems", "listUsers"),

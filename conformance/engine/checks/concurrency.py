@@ -13,6 +13,7 @@ from ..registry import Owasp, check
 
 @check(
     "concurrency.duplicate-signup",
+    risk="Racing sign-ups can create two accounts for one email address.",
     description=(
         "Parallel sign-ups with one email (in varied case) give exactly one 201; the rest are 400."
     ),
@@ -47,6 +48,7 @@ def duplicate_signup(ctx: CheckContext) -> None:
 
 @check(
     "concurrency.parallel-creates",
+    risk="Parallel writes can lose or mix up records.",
     description=(
         "N parallel item creations give N distinct, readable items, all counted in the list."
     ),

@@ -39,6 +39,7 @@ def _samples(ctx: CheckContext) -> list[tuple[str, httpx.Response]]:
 
 @check(
     "config.request-id",
+    risk="Requests cannot be traced through the logs by their X-Request-ID.",
     description="Every response carries X-Request-ID: the client's own when valid, else a new one.",
     owasp=Owasp.API8,
 )
@@ -78,6 +79,7 @@ def request_id(ctx: CheckContext) -> None:
 
 @check(
     "config.nosniff",
+    risk="Browsers may guess content types and run a response as a script (no nosniff).",
     description="Every response carries X-Content-Type-Options: nosniff.",
     owasp=Owasp.API8,
 )
@@ -95,6 +97,7 @@ def nosniff(ctx: CheckContext) -> None:
 
 @check(
     "config.cors",
+    risk="Any web site can call the API from its visitors' browsers.",
     description=(
         "A foreign origin is not allowed (no reflection), and * is never combined with credentials."
     ),
@@ -129,6 +132,7 @@ def cors(ctx: CheckContext) -> None:
 
 @check(
     "config.error-bodies",
+    risk="Error answers leak internals (tracebacks, SQL, file paths) to attackers.",
     description="Error bodies never hold a traceback, SQL, a driver's name or a file path.",
     owasp=Owasp.API8,
     operations=("createItem", "readItem", "login", "createUser"),
@@ -175,6 +179,7 @@ def error_bodies(ctx: CheckContext) -> None:
 
 @check(
     "config.malformed-body",
+    risk="A malformed body crashes the handler instead of getting a clean 4xx.",
     description=(
         "A body that is not JSON is 422, and one that is not UTF-8 is 400 or 422; never 5xx."
     ),
@@ -193,6 +198,7 @@ def malformed_body(ctx: CheckContext) -> None:
 
 @check(
     "config.unknown-path-and-method",
+    risk="Unknown paths or methods are not answered as the contract says (404, 405 with Allow).",
     description="An unknown path is 404, and a method a path does not support is 405 with Allow.",
     owasp=Owasp.API8,
     operations=("readItem",),

@@ -141,6 +141,7 @@ def _fail_with(
 
 @check(
     "drift.operations",
+    risk="The served API document lists other operations than the contract.",
     description=(
         "The served document has every operation of "
         "the contract and no other ([breaking]: missing)."
@@ -160,6 +161,7 @@ def operations(ctx: CheckContext) -> None:
 
 @check(
     "drift.status-codes",
+    risk="The served API document drops status codes that clients rely on.",
     description="Each served operation documents the contract's status codes "
     "([breaking]: a documented status or a success status removed).",
     owasp=Owasp.API9,
@@ -183,6 +185,7 @@ def status_codes(ctx: CheckContext) -> None:
 
 @check(
     "drift.schemas",
+    risk="The served API document changes fields that clients rely on.",
     description="Parameters, request bodies and success bodies keep the contract's names, "
     "types and required fields ([breaking]: removed, retyped or newly required).",
     owasp=Owasp.API9,

@@ -10,6 +10,7 @@ MIB = 1024 * 1024
 
 @check(
     "limits.page-size",
+    risk="One request can pull an unbounded page of records.",
     description=(
         "limit above 100 or below 1, and skip below 0 or above 2^31-1, are 422 (not capped)."
     ),
@@ -28,6 +29,7 @@ def page_size(ctx: CheckContext) -> None:
 
 @check(
     "limits.body-size",
+    risk="A huge request body is accepted, so one client can exhaust the server.",
     description="A request body over 1 MiB is 413.",
     owasp=Owasp.API4,
     operations=("createItem",),
@@ -46,6 +48,7 @@ def body_size(ctx: CheckContext) -> None:
 
 @check(
     "limits.string-length",
+    risk="Oversized strings are stored, so one client can fill the database.",
     description=(
         "Strings over their maximum length (title, "
         "description, full_name, password, email) are 422."
@@ -79,6 +82,7 @@ def string_length(ctx: CheckContext) -> None:
 
 @check(
     "limits.path-id-range",
+    risk="An out-of-range id in a path crashes the server.",
     description="Path ids of 0, negative, beyond int32 and beyond int64 are 4xx, never 5xx.",
     owasp=Owasp.API4,
     operations=("readItem", "readUser", "deleteItem"),

@@ -11,6 +11,7 @@ _MAX_ATTEMPTS = 12
 
 @check(
     "login.no-enumeration",
+    risk="Login answers tell which email addresses have an account.",
     description="An unknown email and a wrong password get the same 401, body and challenge.",
     owasp=Owasp.API2,
     operations=("login",),
@@ -49,6 +50,7 @@ def no_enumeration(ctx: CheckContext) -> None:
 
 @check(
     "login.rate-limit",
+    risk="Passwords can be guessed without limit: failed logins are not throttled.",
     description="Repeated failed logins for one email are throttled with 429 and Retry-After "
     "(tried on the run's own throwaway account).",
     owasp=Owasp.API4,

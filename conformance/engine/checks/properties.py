@@ -18,6 +18,7 @@ _SECRET_KEYS = re.compile(
 
 @check(
     "properties.user-mass-assignment",
+    risk="Any user can make themself an administrator by adding a field to a request.",
     description=(
         "Sign-up or a user patch with is_superuser, is_active or id is 422, and nothing is applied."
     ),
@@ -50,6 +51,7 @@ def user_mass_assignment(ctx: CheckContext) -> None:
 
 @check(
     "properties.item-mass-assignment",
+    risk="A user can create or move items into another user's account by adding a field.",
     description="Creating or patching an item with owner_id or id is 422, and nothing is applied.",
     owasp=Owasp.API3,
     operations=("createItem", "updateItem"),
@@ -79,6 +81,7 @@ def item_mass_assignment(ctx: CheckContext) -> None:
 
 @check(
     "properties.unknown-fields",
+    risk="Unknown fields are silently accepted, which opens the door to mass assignment.",
     description="A body with a field the contract does not define is 422 (strict bodies).",
     owasp=Owasp.API3,
     operations=("createItem", "updateItem", "refreshTokens"),
@@ -100,6 +103,7 @@ def unknown_fields(ctx: CheckContext) -> None:
 
 @check(
     "properties.no-secrets",
+    risk="Responses expose passwords, password hashes or secrets.",
     description="No response carries a password, a password hash or a secret.",
     owasp=Owasp.API3,
     operations=("createUser", "readCurrentUser", "readUser", "updateUser", "login", "listUsers"),
@@ -143,6 +147,7 @@ _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]
 
 @check(
     "properties.timestamps-utc",
+    risk="Timestamps lack a time zone, so clients read the wrong time.",
     description="Timestamps (created_at, updated_at) are RFC 3339 with a UTC offset, never naive.",
     owasp=Owasp.API8,
     operations=("readCurrentUser", "createItem", "updateItem"),

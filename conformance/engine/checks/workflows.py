@@ -14,6 +14,7 @@ from ..registry import Owasp, check
 
 @check(
     "workflows.signup-login",
+    risk="New users cannot sign up and log in as the contract says.",
     description="Sign-up answers 201 with the account as written, and its credentials log in.",
     owasp=Owasp.API2,
     operations=("createUser", "login", "readCurrentUser"),
@@ -51,6 +52,7 @@ def signup_login(ctx: CheckContext) -> None:
 
 @check(
     "workflows.item-create-read",
+    risk="Created items are not stored or returned as written.",
     description="Creating an item answers 201 with what was written, owned by the caller, "
     "and reading it back returns the same.",
     owasp=Owasp.API9,
@@ -85,6 +87,7 @@ def item_create_read(ctx: CheckContext) -> None:
 
 @check(
     "workflows.item-patch-read",
+    risk="Edits to items are lost or touch fields that were not sent.",
     description=(
         "Patching an item changes only the fields given, sets updated_at, and a read reflects it."
     ),
@@ -123,6 +126,7 @@ def item_patch_read(ctx: CheckContext) -> None:
 
 @check(
     "workflows.item-delete-read",
+    risk="Deleted items are still served.",
     description="Deleting an item answers 204, and reading it afterwards is 404.",
     owasp=Owasp.API9,
     operations=("deleteItem", "readItem"),
@@ -139,6 +143,7 @@ def item_delete_read(ctx: CheckContext) -> None:
 
 @check(
     "workflows.user-patch-read",
+    risk="Changes to one's own account are not applied as sent.",
     description="Patching one's own account changes it, and a read reflects it.",
     owasp=Owasp.API9,
     operations=("updateUser", "readUser"),
@@ -162,6 +167,7 @@ def user_patch_read(ctx: CheckContext) -> None:
 
 @check(
     "workflows.user-delete",
+    risk="A deleted account's token, or its items, survive the deletion.",
     description=(
         "Deleting one's own account answers 204; its token is then 401, and its items are "
         "gone (seen by the superuser, when admin credentials are given)."
@@ -190,6 +196,7 @@ def user_delete(ctx: CheckContext) -> None:
 
 @check(
     "workflows.item-list-contains",
+    risk="Item lists miss items, or their order and total count are wrong.",
     description=(
         "The caller's list holds every item they created, ordered by id, with X-Total-Count."
     ),
@@ -225,6 +232,7 @@ def item_list_contains(ctx: CheckContext) -> None:
 
 @check(
     "workflows.item-list-pagination",
+    risk="Paging through a list skips or repeats records.",
     description=(
         "skip and limit select the right page of the list; X-Total-Count counts every page."
     ),
@@ -262,6 +270,7 @@ def item_list_pagination(ctx: CheckContext) -> None:
 
 @check(
     "workflows.location-resolves",
+    risk="The Location of a created record does not lead to it.",
     description=(
         "The Location of a created item or account is a path on the deployment that serves it."
     ),

@@ -38,6 +38,17 @@ def test_every_registered_check_is_described_and_in_a_family() -> None:
         assert item.description.endswith("."), item.id
         assert item.family in Family
         assert isinstance(item.owasp, Owasp)
+        if item.risk is not None:
+            # The report's first lines: one plain sentence each.
+            assert "\n" not in item.risk and item.risk.endswith("."), item.id
+
+
+def test_the_decorator_records_the_plain_language_risk() -> None:
+    registry = Registry()
+    registry.check("authz.example", description="x.", owasp=Owasp.API1, risk="Anyone reads.")(_noop)
+    registry.check("authz.other", description="y.", owasp=Owasp.API1)(_noop)
+    assert registry.get("authz.example").risk == "Anyone reads."
+    assert registry.get("authz.other").risk is None
 
 
 def test_every_default_schemathesis_check_has_an_id() -> None:
