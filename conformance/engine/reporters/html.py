@@ -80,13 +80,16 @@ def _header(result: RunResult) -> str:
         f'<li class="chip s-{status.value}"><b>{counts.get(status, 0)}</b> {status.value}</li>'
         for status in _LEGEND
     )
-    seed = _e(result.seed) if result.seed is not None else "none (schemathesis did not run)"
+    seed = (
+        f"<code>{_e(result.seed)}</code>" if result.seed is not None else "none (no schemathesis)"
+    )
+    started = result.started_at.replace("T", " ").replace("+00:00", " UTC")
     rows = (
         ("Target", f"<code>{_e(result.url)}</code>"),
         ("Spec", f"<code>{_e(result.spec)}</code>"),
-        ("Seed", f"<code>{seed}</code>"),
+        ("Seed", seed),
         ("Profile", _e(result.profile)),
-        ("Started", _e(result.started_at)),
+        ("Started", _e(started)),
         ("Duration", f"{result.duration:.1f} s"),
         ("Requests", f"{result.requests_sent} by the contract checks"),
         ("Run tag", f"<code>{_e(result.run_tag)}</code>"),
