@@ -45,9 +45,11 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("faulty-run")
     setup = prepare_reference(folder)
     app: Any = create_app(setup.settings)
-    for variant in VARIANTS:
-        if variant.name in FAULTS:
-            app = variant.breaks(app)
+    variants = {variant.name: variant for variant in VARIANTS}
+    # Both faults act inside the FastAPI app (a dependency override, a runtime swap), so
+    # they stack: each build step takes the app and returns it.
+    for name in FAULTS:
+        app = variants[name].breaks(app)
     page = folder / "report.html"
     with serve(app) as url:
         run = run_conformance(

@@ -185,13 +185,28 @@ def findings(result: RunResult) -> list[Finding]:
             raw.append((outcome.status, info, outcome, None))
         raw += [(outcome.status, info, outcome, record) for record in outcome.failures]
     per_check = Counter(info.id for _, info, _, _ in raw)
-
-    def order(row: tuple[Status, CheckInfo, Outcome, FailureRecord | None]) -> tuple[object, ...]:
-        status, info, outcome, record = row
+    # Within one check, the first failure on each operation comes before the second on
+    # any: the first lines of a check that failed everywhere show where it failed.
+    nth: dict[int, int] = {}
+    seen: Counter[tuple[str, str]] = Counter()
+    for index, (_, info, outcome, record) in enumerate(raw):
         operation = (record.operation if record else None) or outcome.operation or ""
-        return (status is Status.WAIVED, *info.severity, -per_check[info.id], info.id, operation)
+        nth[index] = seen[(info.id, operation)]
+        seen[(info.id, operation)] += 1
 
-    ordered = sorted(raw, key=order)
+    def order(index: int) -> tuple[object, ...]:
+        status, info, outcome, record = raw[index]
+        operation = (record.operation if record else None) or outcome.operation or ""
+        return (
+            status is Status.WAIVED,
+            *info.severity,
+            -per_check[info.id],
+            info.id,
+            nth[index],
+            operation,
+        )
+
+    ordered = [raw[index] for index in sorted(range(len(raw)), key=order)]
     return [
         Finding(
             key=f"f-{index}",

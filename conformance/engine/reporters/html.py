@@ -11,8 +11,9 @@ filter; and what was not tested, with the reason. The style sheet and the script
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib.resources import files
+from itertools import groupby
 
 from ... import __version__
 from ..events import RunResult
@@ -48,6 +49,8 @@ _SYMBOL = {
     Status.PASSED: "✓",
     Status.SKIPPED: "\u2013",
 }
+# A check that failed many times (schemathesis's, on every operation) shows this many at first.
+_SHOWN_PER_CHECK = 5
 _LEGEND = (Status.PASSED, Status.FAILED, Status.ERROR, Status.WAIVED, Status.SKIPPED)
 
 
@@ -153,8 +156,8 @@ def _risks(groups: list[RiskGroup], items: list[Finding]) -> str:
         parts.append("</ol></article>")
     if waived:
         parts.append(
-            f'<p class="note">{_plural(waived, "waived failure")} (known and accepted in the '
-            "configuration file) are listed with the failures below, not counted here.</p>"
+            f'<p class="note">Waived failures ({waived}, known and accepted in the configuration '
+            "file) are listed with the failures below, not counted here.</p>"
         )
     parts.append("</section>")
     return "".join(parts)
@@ -296,7 +299,7 @@ def _response(response: ResponseRecord) -> str:
     )
 
 
-def _finding(finding: Finding) -> str:
+def _finding(finding: Finding, *, extra: bool = False) -> str:
     info, record = finding.check, finding.record
     owasp = info.owasp.value if info.owasp is not None else "other"
     search = " ".join(
@@ -333,13 +336,37 @@ def _finding(finding: Finding) -> str:
     return (
         f'<details class="finding s-{finding.status.value}" id="{finding.key}" '
         f'data-family="{_e(info.family)}" data-operation="{_e(finding.operation or WHOLE_API)}" '
-        f'data-status="{finding.status.value}" data-owasp="{_e(owasp)}" data-search="{_e(search)}">'
+        f'data-status="{finding.status.value}" data-owasp="{_e(owasp)}" data-search="{_e(search)}"'
+        + (" data-extra" if extra else "")
+        + ">"
         f"<summary>{_pill(finding.status)}"
         f'<span class="f-title">{_e(finding.title)}</span>'
         f'<span class="f-meta"><code>{_e(info.id)}</code> · {_e(finding.where)} · {_e(owasp)}'
         "</span></summary>"
         f'<div class="f-body">{"".join(body)}</div></details>'
     )
+
+
+def _blocks(items: list[Finding]) -> Iterator[str]:
+    """The failures, one block per check and status; a long block shows its first few."""
+    for (_, status), group in groupby(items, key=lambda f: (f.check.id, f.status)):
+        block = list(group)
+        info = block[0].check
+        operations = sorted({f.operation or WHOLE_API for f in block})
+        yield (
+            f'<div class="check-block s-{status.value}"><h3 class="block-h">'
+            f'<code>{_e(info.id)}</code> <span class="count">'
+            f"{_plural(len(block), 'failure' if status is not Status.ERROR else 'error')}</span>"
+            f' <span class="dim">on {_plural(len(operations), "operation")}</span></h3>'
+        )
+        for index, finding in enumerate(block):
+            yield _finding(finding, extra=index >= _SHOWN_PER_CHECK)
+        if len(block) > _SHOWN_PER_CHECK:
+            yield (
+                f'<button type="button" class="more">Show '
+                f"{len(block) - _SHOWN_PER_CHECK} more</button>"
+            )
+        yield "</div>"
 
 
 def _options(name: str, label: str, values: Iterable[tuple[str, str]]) -> str:
@@ -383,7 +410,7 @@ def _findings(items: list[Finding]) -> str:
         '<section id="failures" aria-labelledby="failures-h">'
         f'<h2 id="failures-h">Failures <span class="count">{len(items)}</span></h2>{filters}'
         f'<p class="shown" id="shown" aria-live="polite">Showing {len(items)} of {len(items)}.</p>'
-        f'<div class="findings" id="findings">{"".join(_finding(f) for f in items)}</div>'
+        f'<div class="findings" id="findings">{"".join(_blocks(items))}</div>'
         '<p class="empty" id="empty" hidden>No failure matches the filter.</p></section>'
     )
 
@@ -428,7 +455,7 @@ def _footer(result: RunResult) -> str:
 
 def html_page(result: RunResult) -> str:
     """The whole report page of a finished run."""
-    items = findings(result)
+    items, skipped = findings(result), untested(result)
     verdict = "FAILED" if result.failed else "PASSED"
     css = _ASSETS.joinpath("report.css").read_text(encoding="utf-8")
     script = _ASSETS.joinpath("report.js").read_text(encoding="utf-8")
@@ -439,8 +466,8 @@ def html_page(result: RunResult) -> str:
         f"<style>{css}</style></head><body>"
         '<nav class="toc" aria-label="sections"><a href="#risks">Most important</a>'
         '<a href="#matrix">Matrix</a><a href="#failures">Failures</a>'
-        + ('<a href="#untested">Not tested</a>' if untested(result) else "")
+        + ('<a href="#untested">Not tested</a>' if skipped else "")
         + f"</nav><main>{_header(result)}{_risks(risk_groups(items), items)}"
-        f"{_matrix(matrix(result), items)}{_findings(items)}{_untested(untested(result))}</main>"
+        f"{_matrix(matrix(result), items)}{_findings(items)}{_untested(skipped)}</main>"
         f"{_footer(result)}<script>{script}</script></body></html>\n"
     )

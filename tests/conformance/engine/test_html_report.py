@@ -182,7 +182,7 @@ def test_failures_are_grouped_by_owasp_category_worst_first_with_their_risk(
     # schemathesis's check states no risk of its own: its category's sentence stands in.
     assert "The deployment answers in ways the contract rules out" in text
     # The waived failure is not among what matters most; the error is, apart.
-    assert "1 waived failure" in text and "Could not finish" in text
+    assert "Waived failures (1," in text and "Could not finish" in text
     failures = [attrs["data-status"] for attrs in markup.with_class("finding")]
     # The error sits with its category (API6, integrity); accepted (waived) ones come last.
     assert failures == ["failed", "failed", "failed", "error", "failed", "failed", "waived"]
@@ -242,3 +242,27 @@ def test_the_filter_offers_what_the_failures_hold(tmp_path: Path) -> None:
     assert options["status"] == ["failed", "error", "waived"]
     assert options["owasp"] == ["API1:2023", "API2:2023", "API3:2023", "API6:2023", "API8:2023"]
     assert "readItem" in options["operation"] and "(whole API)" in options["operation"]
+
+
+def test_a_check_that_failed_everywhere_shows_one_failure_per_operation_first(
+    tmp_path: Path,
+) -> None:
+    result = _result()
+    records = [
+        _failure("generic.response-schema-conformance", operation, f"schema {operation} {n}")
+        for operation in ("createItem", "readItem", "listItems")
+        for n in range(3)
+    ]
+    result.outcomes.append(
+        Outcome("generic.response-schema-conformance", None, Status.FAILED, 0, tuple(records))
+    )
+    markup = _markup(_page(tmp_path, result))
+    block = [
+        (attrs["data-operation"], "data-extra" in attrs)
+        for attrs in markup.with_class("finding")
+        if "schema" in attrs["data-search"]
+    ]
+    assert [operation for operation, _ in block[:3]] == ["createItem", "listItems", "readItem"]
+    # Five show at first, the other four behind a button (and all of them under a filter).
+    assert [extra for _, extra in block] == [False] * 5 + [True] * 4
+    assert "Show 4 more" in " ".join(markup.text)

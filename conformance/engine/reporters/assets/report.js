@@ -56,6 +56,13 @@
       item.hidden = !match;
       if (match) { shown += 1; }
     });
+    // While a filter is set, every match shows; else a long block shows its first few.
+    var list = $("#findings");
+    var filtering = text !== "" || Object.keys(wanted).some(function (key) { return wanted[key]; });
+    if (list) { list.classList.toggle("filtering", Boolean(filtering)); }
+    $$(".check-block").forEach(function (block) {
+      block.hidden = $$(".finding", block).every(function (item) { return item.hidden; });
+    });
     var counter = $("#shown");
     if (counter) { counter.textContent = "Showing " + shown + " of " + items.length + "."; }
     var empty = $("#empty");
@@ -76,7 +83,13 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("reset", function () { setTimeout(applyFilter, 0); });
   }
-  function setAll(open) { items.forEach(function (item) { if (!item.hidden) { item.open = open; } }); }
+  $$(".check-block .more").forEach(function (button) {
+    button.addEventListener("click", function () { button.parentNode.classList.add("expanded"); });
+  });
+  function setAll(open) {
+    if (open) { $$(".check-block").forEach(function (block) { block.classList.add("expanded"); }); }
+    items.forEach(function (item) { if (!item.hidden) { item.open = open; } });
+  }
   var expand = $("#expand-all");
   var collapse = $("#collapse-all");
   if (expand) { expand.addEventListener("click", function () { setAll(true); }); }
@@ -88,6 +101,7 @@
       var target = document.getElementById(link.getAttribute("data-open"));
       if (!target) { return; }
       if (target.hidden && form) { form.reset(); applyFilter(); }
+      if (target.parentNode.classList) { target.parentNode.classList.add("expanded"); }
       target.open = true;
     });
   });
