@@ -170,7 +170,8 @@ def test_the_page_fits_a_narrow_window_and_prints_every_failure_open(
 ) -> None:
     _viewport(browser, 400)
     browser.get(report.as_uri())
-    # No sideways scrolling of the page (the matrix scrolls inside its own box).
+    browser.find_element("css selector", "#expand-all").click()
+    # No sideways scrolling of the page, every failure open (the matrix scrolls in its box).
     overflow = browser.execute_script(
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
@@ -178,6 +179,7 @@ def test_the_page_fits_a_narrow_window_and_prints_every_failure_open(
     _screenshot(browser, tmp_path / "report-narrow.png", 400)
 
     _viewport(browser, 1280)
+    browser.refresh()
     closed = "document.querySelector('.finding:not([open]) .f-body').checkVisibility()"
     assert browser.execute_script(f"return {closed}") is False
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})

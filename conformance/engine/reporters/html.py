@@ -103,7 +103,7 @@ def _header(result: RunResult) -> str:
         f'<header class="run v-{verdict.lower()}">'
         f'<div class="headline"><h1><span class="tool">conformance run:</span> '
         f'<span class="verdict" id="verdict">{verdict}</span></h1>'
-        f'<ul class="chips" aria-label="outcomes">{chips}</ul></div>'
+        f'<ul class="chips" title="outcomes: one per check and operation">{chips}</ul></div>'
         f'<dl class="meta">{meta}</dl>'
         f'<div class="replay"><span class="label">Replay</span>'
         f'<code id="replay">{_e(replay)}</code>{_copy_button(replay, "copy the replay command")}'
