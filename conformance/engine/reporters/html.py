@@ -197,10 +197,13 @@ def _cell_outcome(outcome: Outcome, items: dict[int, Finding]) -> str:
         line += f'<span class="why">Skipped: {_e(outcome.reason or "no reason given")}</span>'
     elif outcome.status is Status.ERROR:
         line += f'<span class="why">Could not finish: {_e(outcome.reason)}</span>'
-    for record in outcome.failures:
+    for record in outcome.failures[:_SHOWN_PER_CHECK]:
         finding = items.get(id(record))
         target = f' href="#{finding.key}" data-open="{finding.key}"' if finding else ""
         line += f'<a class="why"{target}>{_e(record.title)} →</a>'
+    if len(outcome.failures) > _SHOWN_PER_CHECK:
+        more = len(outcome.failures) - _SHOWN_PER_CHECK
+        line += f'<span class="why">and {more} more, in the failures below</span>'
     return line + "</li>"
 
 
