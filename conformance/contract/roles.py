@@ -89,19 +89,19 @@ class Roles:
         return self.roles[name].operation
 
 
-def _is_secret(name: str, schema: dict[str, Any]) -> bool:
+def is_secret(name: str, schema: dict[str, Any]) -> bool:
     inner = schemas.object_schema(schema)
     return bool(_SECRET.search(name) or inner.get("format") == "password" or inner.get("writeOnly"))
 
 
-def _is_identifier(name: str, schema: dict[str, Any]) -> bool:
+def is_identifier(name: str, schema: dict[str, Any]) -> bool:
     return bool(_IDENTIFIER.match(name) or schemas.object_schema(schema).get("format") == "email")
 
 
 def _secret_of(body: Body | None) -> str | None:
     if body is None:
         return None
-    found = [name for name, sub in body.properties.items() if _is_secret(name, sub)]
+    found = [name for name, sub in body.properties.items() if is_secret(name, sub)]
     return next((n for n in found if n.lower() == "password"), found[0] if found else None)
 
 
@@ -163,7 +163,7 @@ def _signup(contract: Contract, token: Operation | None) -> Role:
         if operation is token or _access_field(operation) is not None:
             continue
         fields = operation.body.properties if operation.body else {}
-        identifier = next((n for n, s in fields.items() if _is_identifier(n, s)), None)
+        identifier = next((n for n, s in fields.items() if is_identifier(n, s)), None)
         secret = _secret_of(operation.body)
         if identifier is not None and secret is not None and operation.success is not None:
             return Role(
@@ -321,7 +321,7 @@ def _credentials(
     required = token.body.required_fields
     identifier = (
         next((n for n in others if n in signup_fields), None)
-        or next((n for n in others if _is_identifier(n, fields[n])), None)
+        or next((n for n in others if is_identifier(n, fields[n])), None)
         or next((n for n in others if n in required), None)
         or (others[0] if others else None)
     )
@@ -333,9 +333,9 @@ def _credentials(
             identifier
             if identifier in signup_fields
             else next(
-                (n for n, s in signup_fields.items() if _is_identifier(n, s)),
+                (n for n, s in signup_fields.items() if is_identifier(n, s)),
                 next(
-                    (n for n, s in signup_fields.items() if not _is_secret(n, s)),
+                    (n for n, s in signup_fields.items() if not is_secret(n, s)),
                     None,
                 ),
             )

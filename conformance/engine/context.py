@@ -5,16 +5,21 @@ One `CheckContext` is made per check, so that every `Failure` it raises carries 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import time
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, NoReturn
 
 import httpx
 
-from ..contract import Contract, Operation
+from ..contract import Contract, Operation, Resource
 from .failures import Failure, Skip
 from .http import TargetClient
 from .identities import Identities, Identity
 from .registry import Check
+from .results import Outcome, Status
+from .rows import Row, body_for, listed_rows, success_statuses
 from .served import ServedDocument
 from .settings import ProfileSettings
 
@@ -43,6 +48,8 @@ class CheckContext:
         self.served = served
         # Requests this check sent: one that sent none has not passed (the runner skips it).
         self.sent = 0
+        # Outcomes per operation, when the check runs on several (`on`).
+        self.outcomes: list[Outcome] = []
 
     # -- users -----------------------------------------------------------------------------
 
@@ -174,6 +181,137 @@ class CheckContext:
                 operation=operation,
             )
         return body
+
+    # -- the model -----------------------------------------------------------------------
+
+    def resources_with(self, *actions: str, owned: bool = True) -> list[Resource]:
+        """Every resource that has these actions (create, list, read, update, delete, ...).
+
+        `owned` leaves out the accounts resource (its rows are made by signing up, and
+        the account checks judge it). Skips the check when there is none.
+        """
+        found = [
+            resource
+            for resource in self.spec.resources
+            if all(action in dict(resource.operations) for action in actions)
+            and not (owned and resource.name == self.spec.roles.account_resource)
+        ]
+        if not found:
+            self.skip(f"the spec has no resource with {' and '.join(actions)} operations")
+        return found
+
+    @contextmanager
+    def on(self, operation: Operation) -> Iterator[None]:
+        """Judge one operation: a failure or a skip inside ends only this operation's part.
+
+        Each `on` block becomes one outcome of the check, so that a check that loops over
+        the resources reports on each operation it reached.
+        """
+        started = time.monotonic()
+        before = self.sent
+        try:
+            yield
+        except Failure as failure:
+            record = failure.to_record()
+            if record.operation is None:
+                record = replace(record, operation=operation.operation_id)
+            self.outcomes.append(
+                Outcome(
+                    self.check.id,
+                    operation.operation_id,
+                    Status.FAILED,
+                    time.monotonic() - started,
+                    (record,),
+                )
+            )
+            return
+        except Skip as skip:
+            self.outcomes.append(
+                Outcome(self.check.id, operation.operation_id, Status.SKIPPED, reason=skip.reason)
+            )
+            return
+        if self.sent == before:
+            self.outcomes.append(
+                Outcome(
+                    self.check.id,
+                    operation.operation_id,
+                    Status.SKIPPED,
+                    reason="sent no request to this operation",
+                )
+            )
+        else:
+            self.outcomes.append(
+                Outcome(
+                    self.check.id,
+                    operation.operation_id,
+                    Status.PASSED,
+                    time.monotonic() - started,
+                )
+            )
+
+    def send(
+        self,
+        operation: Operation,
+        *,
+        as_: Identity | None = None,
+        path: Mapping[str, object] | None = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """Send a request to an operation of the model, as `as_` (anonymous when None)."""
+        return self.call(operation.operation_id, as_=as_, path=path, headers=headers, **kwargs)
+
+    def expect_success(self, response: httpx.Response, operation: Operation, *, title: str) -> None:
+        """Fail unless the answer is one of the 2xx statuses the operation documents."""
+        self.expect_status(
+            response, success_statuses(operation), operation=operation.operation_id, title=title
+        )
+
+    def row(self, resource: Resource, owner: Identity, **fields: object) -> Row:
+        """A new row of the resource, owned by `owner` (its parents made first)."""
+        account = self.spec.roles.account_resource
+        if resource.name == account:
+            return Row(
+                resource, owner.user_id, {}, {resource.id_param or "id": owner.user_id}, owner
+            )
+        create = resource.create
+        if create is None:
+            self.skip(f"{resource.name} has no create operation")
+        path: dict[str, object] = {}
+        if resource.parent is not None:
+            parent = self.spec.resource(resource.parent)
+            if parent is None:
+                self.skip(f"{resource.name} is nested in a resource the spec does not create")
+            made = self.row(parent, owner)
+            path.update(made.path)
+            if resource.parent_param is not None:
+                path[resource.parent_param] = made.id
+        sent = {**body_for(resource, self.identities.run_tag, owner.label), **fields}
+        response = self.send(create, as_=owner, path=path, json=sent)
+        self.expect_success(response, create, title=f"creating a row of {resource.name} failed")
+        body = self.json_object(response, operation=create.operation_id)
+        row_id = body.get(resource.id_field)
+        if resource.id_param is not None:
+            path[resource.id_param] = row_id
+        return Row(resource, row_id, body, path, owner, sent)
+
+    def rows_in(self, resource: Resource, response: httpx.Response) -> list[Any]:
+        """The rows of a list answer, or a failure when it has none where the spec says."""
+        rows = listed_rows(resource, response)
+        if rows is None:
+            where = (
+                f"an envelope with {resource.list_field}"
+                if resource.list_shape == "envelope"
+                else "a JSON array"
+            )
+            self.fail(
+                "the list answer is not of the documented shape",
+                expected=where,
+                seen=_excerpt(response),
+                response=response,
+                operation=resource.listing.operation_id if resource.listing else None,
+            )
+        return rows
 
     # -- fixtures made through the API -----------------------------------------------------
 

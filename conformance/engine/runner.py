@@ -192,14 +192,37 @@ class _Run:
         with ThreadPoolExecutor(
             max_workers=self.settings.workers, thread_name_prefix="check"
         ) as pool:
-            futures: list[Future[Outcome]] = [pool.submit(self._one, item) for item in checks]
+            futures: list[Future[list[Outcome]]] = [pool.submit(self._one, item) for item in checks]
             for future in as_completed(futures):
-                self.emit(CheckFinished(future.result()))
+                for outcome in future.result():
+                    self.emit(CheckFinished(outcome))
         self.emit(PhaseFinished("contract"))
 
-    def _one(self, item: Check) -> Outcome:
+    def _one(self, item: Check) -> list[Outcome]:
+        """The check's outcomes: one per operation it judged, or one for the whole check."""
+        ctx, outcome = self._run_check(item)
+        outcomes = [self._waived(each) for each in ctx.outcomes] if ctx is not None else []
+        if outcome is not None and not (outcomes and outcome.status is Status.PASSED):
+            outcomes.append(outcome)
+        return outcomes
+
+    def _waived(self, outcome: Outcome) -> Outcome:
+        if outcome.status is not Status.FAILED:
+            return outcome
+        waiver = self.settings.waiver_for(outcome.check_id, outcome.operation)
+        if waiver is None:
+            return outcome
+        return judged(
+            outcome.check_id,
+            outcome.operation,
+            outcome.failures,
+            waiver=waiver.reason,
+            duration=outcome.duration,
+        )
+
+    def _run_check(self, item: Check) -> tuple[CheckContext | None, Outcome | None]:
         if item.needs_admin and not self.identities.has_admin:
-            return Outcome(
+            return None, Outcome(
                 item.id,
                 None,
                 Status.SKIPPED,
@@ -221,7 +244,7 @@ class _Run:
         except Failure as failure:
             record = failure.to_record()
             waiver = self.settings.waiver_for(item.id, record.operation)
-            return judged(
+            return ctx, judged(
                 item.id,
                 record.operation,
                 (record,),
@@ -229,9 +252,9 @@ class _Run:
                 duration=time.monotonic() - started,
             )
         except Skip as skip:
-            return Outcome(item.id, None, Status.SKIPPED, reason=skip.reason)
+            return ctx, Outcome(item.id, None, Status.SKIPPED, reason=skip.reason)
         except IdentityError as exc:
-            return Outcome(
+            return ctx, Outcome(
                 item.id,
                 None,
                 Status.ERROR,
@@ -239,22 +262,24 @@ class _Run:
                 reason=f"could not make or log in a user of the run: {exc.message}",
             )
         except httpx.HTTPError as exc:
-            return Outcome(
+            return ctx, Outcome(
                 item.id,
                 None,
                 Status.ERROR,
                 time.monotonic() - started,
                 reason=f"the request failed: {type(exc).__name__}: {exc}",
             )
+        if ctx.outcomes:
+            return ctx, None
         if ctx.sent == 0:
             # Nothing was asked of the target, so nothing was shown to hold.
-            return Outcome(
+            return ctx, Outcome(
                 item.id,
                 None,
                 Status.SKIPPED,
                 reason="sent no request: the spec has none of the operations it probes",
             )
-        return Outcome(item.id, None, Status.PASSED, time.monotonic() - started)
+        return ctx, Outcome(item.id, None, Status.PASSED, time.monotonic() - started)
 
     # -- schemathesis ----------------------------------------------------------------------
 

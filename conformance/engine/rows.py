@@ -1,0 +1,108 @@
+"""Rows a check makes through the API: bodies from the spec's schemas, parents made first.
+
+A check asks for "a row of this resource, owned by this user" and gets a `Row`: the id
+the API answered, the body it answered, and the path parameters that address it (its
+parents' ids included, for a nested resource). The resource that sign-up creates (the
+accounts) is made by signing up, so its row is the user's own account.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from ..contract import Resource, schemas
+from ..contract.roles import is_identifier, is_secret
+from .identities import Identity
+
+__all__ = ["Row", "body_for", "changed_fields", "listed_rows", "success_statuses"]
+
+_counter = itertools.count(1)
+
+
+@dataclass(slots=True)
+class Row:
+    resource: Resource
+    id: object
+    body: dict[str, Any]
+    # The path parameters that address it: its parents' ids and its own.
+    path: dict[str, object]
+    owner: Identity
+    sent: dict[str, Any] = field(default_factory=dict)
+
+
+def body_for(resource: Resource, run_tag: str, label: str) -> dict[str, Any]:
+    """A valid create body for the resource, its strings marked with the run tag."""
+    create = resource.create
+    if create is None or create.body is None:
+        return {}
+    hint = f"cf-{run_tag}-{label}-{next(_counter)}"
+    value = schemas.sample(create.body.schema, hint=hint)
+    body = value if isinstance(value, dict) else {}
+    # Optional text fields too, so that a round trip shows more than the required ones.
+    for name, schema in create.body.properties.items():
+        if name in body or schema.get("readOnly") or is_secret(name, schema):
+            continue
+        kinds = schemas.types(schema)
+        if "string" in kinds and "format" not in schemas.object_schema(schema):
+            body[name] = schemas.sample(
+                {**schemas.object_schema(schema), "type": "string"}, hint=f"{hint}-{name}"
+            )
+    return body
+
+
+def changed_fields(resource: Resource, row: Row) -> dict[str, Any]:
+    """A patch that changes one writable field of the row to another valid value.
+
+    A plain string field first (not an identifier or a secret, whose change has effects of
+    its own), else a boolean flipped, else an integer moved within its bounds.
+    """
+    update = resource.update or resource.replace
+    if update is None or update.body is None:
+        return {}
+    fields = update.body.properties
+    for name, schema in fields.items():
+        inner = schemas.object_schema(schema)
+        if (
+            "string" in schemas.types(schema)
+            and "enum" not in inner
+            and "format" not in inner
+            and not is_secret(name, schema)
+            and not is_identifier(name, schema)
+            and not inner.get("readOnly")
+        ):
+            value = schemas.sample({**inner, "type": "string"}, hint=f"changed-{next(_counter)}")
+            if value != row.body.get(name):
+                return {name: value}
+    for name, schema in fields.items():
+        if "boolean" in schemas.types(schema) and isinstance(row.body.get(name), bool):
+            return {name: not row.body[name]}
+    for name, schema in fields.items():
+        current = row.body.get(name)
+        if "integer" in schemas.types(schema) and isinstance(current, int):
+            low, high = schemas.integer_range(schema)
+            for candidate in (current + 1, current - 1):
+                if (low is None or candidate >= low) and (high is None or candidate <= high):
+                    return {name: candidate}
+    return {}
+
+
+def listed_rows(resource: Resource, response: httpx.Response) -> list[Any] | None:
+    """The rows of a list answer (a bare array or the envelope's field), None if neither."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if resource.list_shape == "envelope" and isinstance(body, dict):
+        rows = body.get(resource.list_field or "")
+        return rows if isinstance(rows, list) else None
+    return body if isinstance(body, list) else None
+
+
+def success_statuses(operation: Any) -> set[int]:
+    """The 2xx statuses the operation documents (any 2xx when it documents none exactly)."""
+    found = {int(code) for code in operation.statuses if code.isdigit() and code.startswith("2")}
+    return found or set(range(200, 300))
