@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 import httpx
 
-from ..contract import Contract, Operation, Resource
+from ..contract import Contract, Operation, Resource, RoleName
 from .failures import Failure, Skip
 from .http import TargetClient
 from .identities import Identities, Identity
@@ -183,6 +183,13 @@ class CheckContext:
         return body
 
     # -- the model -----------------------------------------------------------------------
+
+    def role(self, name: RoleName) -> Operation:
+        """The operation playing a role (sign-up, token, ...); skips the check without one."""
+        operation = self.spec.roles.get(name)
+        if operation is None:
+            self.skip(f"the spec has no {name.value.replace('_', ' ')} operation")
+        return operation
 
     def resources_with(self, *actions: str, owned: bool = True) -> list[Resource]:
         """Every resource that has these actions (create, list, read, update, delete, ...).

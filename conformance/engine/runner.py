@@ -104,6 +104,28 @@ def _outcome_order(outcome: Outcome) -> tuple[int, str, str]:
     return (family, outcome.check_id, outcome.operation or "")
 
 
+# When one operation was judged several times, the outcome it gets: the worst.
+_WORST = (Status.FAILED, Status.ERROR, Status.PASSED, Status.SKIPPED, Status.WAIVED)
+
+
+def _merged(outcomes: list[Outcome]) -> list[Outcome]:
+    """One outcome per operation: the worst status, every failure, the durations added."""
+    by_operation: dict[str | None, list[Outcome]] = {}
+    for outcome in outcomes:
+        by_operation.setdefault(outcome.operation, []).append(outcome)
+    merged = []
+    for group in by_operation.values():
+        worst = min(group, key=lambda outcome: _WORST.index(outcome.status))
+        merged.append(
+            replace(
+                worst,
+                duration=sum(outcome.duration for outcome in group),
+                failures=tuple(f for outcome in group for f in outcome.failures),
+            )
+        )
+    return merged
+
+
 def _preflight(client: TargetClient, url: str) -> None:
     try:
         client.request("GET", "/")
@@ -201,7 +223,7 @@ class _Run:
     def _one(self, item: Check) -> list[Outcome]:
         """The check's outcomes: one per operation it judged, or one for the whole check."""
         ctx, outcome = self._run_check(item)
-        outcomes = [self._waived(each) for each in ctx.outcomes] if ctx is not None else []
+        outcomes = [self._waived(each) for each in _merged(ctx.outcomes)] if ctx is not None else []
         if outcome is not None and not (outcomes and outcome.status is Status.PASSED):
             outcomes.append(outcome)
         return outcomes

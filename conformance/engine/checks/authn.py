@@ -8,12 +8,15 @@ from typing import Any
 
 import httpx
 
+from ...contract import Operation, RoleName, schemas
 from ..context import CheckContext
+from ..guard import nowhere
 from ..identities import Identity
 from ..registry import Owasp, check
 
-# Operations that need an access token, probed with bad ones (each is cheap and safe).
-_PROBED = ("readCurrentUser", "listItems", "createItem")
+# The probes name every secured operation of the spec (see `_probed`), not these; the
+# registry lists no operations for them, so that they are planned on any spec.
+_PROBED: tuple[str, ...] = ()
 
 
 def _b64(data: bytes) -> str:
@@ -36,21 +39,49 @@ def _jwt(ctx: CheckContext, token: str) -> tuple[str, str, str, dict[str, Any]]:
     return parts[0], parts[1], parts[2], claims
 
 
+def _probed(ctx: CheckContext) -> list[Operation]:
+    """Every secured operation that documents 401: each promises to refuse a bad token."""
+    found = [operation for operation in ctx.spec if operation.secured and operation.documents(401)]
+    if not found:
+        ctx.skip("no secured operation of the spec documents a 401")
+    return found
+
+
+def _probe_request(ctx: CheckContext, operation: Operation) -> dict[str, Any]:
+    """A request the operation would accept but for its credentials: valid body, ids of nothing.
+
+    Path ids name no row (as the write guard's do), so that a deployment that ignores the
+    credential changes nothing of anyone's.
+    """
+    named = dict(ctx.spec.rows_named(operation))
+    path = {
+        parameter.name: nowhere(named[parameter.name])
+        if parameter.name in named
+        else schemas.sample(parameter.schema, hint="cf-probe")
+        for parameter in operation.path_parameters
+    }
+    request: dict[str, Any] = {"path": path}
+    if operation.body is not None:
+        body = schemas.sample(operation.body.schema, hint=f"cf-{ctx.identities.run_tag}-probe")
+        request["data" if operation.body.is_form else "json"] = body
+    return request
+
+
 def _probe(ctx: CheckContext, authorization: str | None, what: str) -> None:
-    """Every probed operation answers 401 with `WWW-Authenticate: Bearer` to this credential."""
+    """Every probed operation answers 401 (with its documented challenge) to this credential."""
     headers = {"Authorization": authorization} if authorization is not None else {}
-    for operation in _PROBED:
-        if operation not in ctx.spec.operations:
-            continue
-        kwargs: dict[str, Any] = (
-            {"json": {"title": "never created"}} if operation == "createItem" else {}
-        )
-        response = ctx.call(operation, headers=headers, **kwargs)
-        _expect_401(ctx, response, operation, f"{what} was not refused")
+    for operation in _probed(ctx):
+        with ctx.on(operation):
+            response = ctx.send(operation, headers=headers, **_probe_request(ctx, operation))
+            _expect_401(ctx, response, operation.operation_id, f"{what} was not refused")
 
 
 def _expect_401(ctx: CheckContext, response: httpx.Response, operation: str, title: str) -> None:
     ctx.expect_status(response, 401, operation=operation, title=title)
+    documented = ctx.spec.operations.get(operation)
+    refusal = documented.response(401) if documented is not None else None
+    if refusal is not None and "www-authenticate" not in refusal.headers:
+        return  # The spec promises no challenge on this operation's 401.
     challenge = response.headers.get("WWW-Authenticate", "")
     if not challenge.startswith("Bearer"):
         ctx.fail(
@@ -125,8 +156,11 @@ def alg_none(ctx: CheckContext) -> None:
     operations=_PROBED,
 )
 def refresh_as_access(ctx: CheckContext) -> None:
+    ctx.role(RoleName.REFRESH)
     user = ctx.user("refresher")
     ctx.identities.token(user)
+    if not user.refresh_token:
+        ctx.skip("the token operation answered no refresh token")
     _probe(ctx, f"Bearer {user.refresh_token}", "a refresh token used as an access token")
 
 
@@ -138,13 +172,19 @@ def refresh_as_access(ctx: CheckContext) -> None:
     operations=("refreshTokens",),
 )
 def access_as_refresh(ctx: CheckContext) -> None:
+    refresh = ctx.role(RoleName.REFRESH)
     user = ctx.user("accessor")
-    response = ctx.call("refreshTokens", json={"refresh_token": ctx.identities.token(user)})
-    _expect_401(ctx, response, "refreshTokens", "an access token refreshed")
+    with ctx.on(refresh):
+        response = _refresh(ctx, ctx.identities.token(user))
+        _expect_401(ctx, response, refresh.operation_id, "an access token refreshed")
 
 
 def _refresh(ctx: CheckContext, token: str) -> httpx.Response:
-    return ctx.call("refreshTokens", json={"refresh_token": token})
+    """Send a refresh token to the spec's refresh operation."""
+    refresh = ctx.role(RoleName.REFRESH)
+    creds = ctx.spec.roles.credentials
+    field = (creds.refresh_request_field if creds else None) or "refresh_token"
+    return ctx.send(refresh, json={field: token})
 
 
 def _fresh_pair(ctx: CheckContext, label: str) -> tuple[Identity, str]:
@@ -251,16 +291,31 @@ def password_change_revokes(ctx: CheckContext) -> None:
     operations=("login", "refreshTokens"),
 )
 def token_no_store(ctx: CheckContext) -> None:
+    token = ctx.role(RoleName.TOKEN)
+    refresh = ctx.spec.roles.get(RoleName.REFRESH)
+    promised = [
+        operation
+        for operation in (token, refresh)
+        if operation is not None
+        and operation.success is not None
+        and "cache-control" in operation.success.headers
+    ]
+    if not promised:
+        ctx.skip("no token answer documents a Cache-Control header")
     user = ctx.user("cacher")
-    login = ctx.login_response(user.email, user.password)
-    ctx.expect_status(login, 200, operation="login", title="login failed")
-    token = str(ctx.json_object(login, operation="login").get("refresh_token"))
-    for operation, response in (("login", login), ("refreshTokens", _refresh(ctx, token))):
-        if "no-store" not in response.headers.get("Cache-Control", ""):
-            ctx.fail(
-                "a token response may be cached",
-                expected="Cache-Control: no-store",
-                seen=repr(response.headers.get("Cache-Control")),
-                response=response,
-                operation=operation,
-            )
+    for operation in promised:
+        with ctx.on(operation):
+            if operation is token:
+                response = ctx.login_response(user.email, user.password)
+            else:
+                ctx.identities.token(user)
+                response = _refresh(ctx, user.refresh_token)
+            ctx.expect_success(response, operation, title="the token operation failed")
+            if "no-store" not in response.headers.get("Cache-Control", ""):
+                ctx.fail(
+                    "a token response may be cached",
+                    expected="Cache-Control: no-store",
+                    seen=repr(response.headers.get("Cache-Control")),
+                    response=response,
+                    operation=operation.operation_id,
+                )

@@ -1,7 +1,14 @@
-"""Login: no user enumeration, and repeated failures are throttled."""
+"""Login: no user enumeration, and repeated failures are throttled, on the spec's token role.
+
+The token operation is the one the contract model found (an OAuth2 `tokenUrl`, or an
+operation answering an access token), whatever it is called. Each promise is judged only
+where the spec makes it: throttling where the token operation documents a 429, a Bearer
+challenge where its refusal documents `WWW-Authenticate`.
+"""
 
 from __future__ import annotations
 
+from ...contract import RoleName
 from ..context import CheckContext
 from ..registry import Owasp, check
 
@@ -11,71 +18,97 @@ _MAX_ATTEMPTS = 12
 
 @check(
     "login.no-enumeration",
-    risk="Login answers tell which email addresses have an account.",
-    description="An unknown email and a wrong password get the same 401, body and challenge.",
+    risk="Login answers tell which accounts exist.",
+    description="An unknown account and a wrong password get the same refusal: status, body "
+    "and (where documented) WWW-Authenticate challenge.",
     owasp=Owasp.API2,
     operations=("login",),
 )
 def no_enumeration(ctx: CheckContext) -> None:
-    user = ctx.user("enumerated")
-    wrong = ctx.login_response(user.email, user.password + "-wrong")
-    unknown = ctx.login_response(ctx.identities.email_for("nobody"), user.password)
-    ctx.expect_status(wrong, 401, operation="login", title="a wrong password was not 401")
-    for name, a, b in (
-        ("status", wrong.status_code, unknown.status_code),
-        ("body", wrong.text, unknown.text),
-        (
-            "WWW-Authenticate",
-            wrong.headers.get("WWW-Authenticate"),
-            unknown.headers.get("WWW-Authenticate"),
-        ),
-    ):
-        if a != b:
-            ctx.fail(
-                f"login tells an unknown email from a wrong password by its {name}",
-                expected=f"the same {name} as for a wrong password: {a!r}"[:300],
-                seen=repr(b)[:300],
-                response=unknown,
-                operation="login",
+    token = ctx.role(RoleName.TOKEN)
+    with ctx.on(token):
+        user = ctx.user("enumerated")
+        wrong = ctx.login_response(user.email, user.password + "-wrong")
+        unknown = ctx.login_response(ctx.identities.email_for("nobody"), user.password)
+        refusal = token.response(401)
+        if refusal is not None:
+            ctx.expect_status(
+                wrong, 401, operation=token.operation_id, title="a wrong password was not 401"
             )
-    if not (wrong.headers.get("WWW-Authenticate") or "").startswith("Bearer"):
-        ctx.fail(
-            "a failed login has no Bearer challenge",
-            expected="WWW-Authenticate: Bearer",
-            seen=repr(wrong.headers.get("WWW-Authenticate")),
-            response=wrong,
-            operation="login",
-        )
+        elif not 400 <= wrong.status_code < 500:
+            ctx.fail(
+                "a wrong password was not refused",
+                expected="a 4xx",
+                seen=str(wrong.status_code),
+                response=wrong,
+                operation=token.operation_id,
+            )
+        compared = [
+            ("status", wrong.status_code, unknown.status_code),
+            ("body", wrong.text, unknown.text),
+        ]
+        challenge = refusal is not None and "www-authenticate" in refusal.headers
+        if challenge:
+            compared.append(
+                (
+                    "WWW-Authenticate",
+                    wrong.headers.get("WWW-Authenticate"),
+                    unknown.headers.get("WWW-Authenticate"),
+                )
+            )
+        for name, a, b in compared:
+            if a != b:
+                ctx.fail(
+                    f"login tells an unknown account from a wrong password by its {name}",
+                    expected=f"the same {name} as for a wrong password: {a!r}"[:300],
+                    seen=repr(b)[:300],
+                    response=unknown,
+                    operation=token.operation_id,
+                )
+        if challenge and not (wrong.headers.get("WWW-Authenticate") or "").startswith("Bearer"):
+            ctx.fail(
+                "a failed login has no Bearer challenge",
+                expected="WWW-Authenticate: Bearer",
+                seen=repr(wrong.headers.get("WWW-Authenticate")),
+                response=wrong,
+                operation=token.operation_id,
+            )
 
 
 @check(
     "login.rate-limit",
     risk="Passwords can be guessed without limit: failed logins are not throttled.",
-    description="Repeated failed logins for one email are throttled with 429 and Retry-After "
-    "(tried on the run's own throwaway account).",
+    description="Where the token operation documents 429, repeated failed logins for one "
+    "account are throttled with 429 (and Retry-After where documented), tried on the run's "
+    "own throwaway account.",
     owasp=Owasp.API4,
     operations=("login",),
 )
 def rate_limit(ctx: CheckContext) -> None:
-    user = ctx.user("throttled")
-    response = None
-    for _ in range(_MAX_ATTEMPTS):
-        response = ctx.login_response(user.email, "wrong-password")
-        if response.status_code == 429:
-            break
-    assert response is not None
-    ctx.expect_status(
-        response,
-        429,
-        operation="login",
-        title=f"{_MAX_ATTEMPTS} failed logins in a row were never throttled",
-    )
-    retry = response.headers.get("Retry-After", "")
-    if not retry.isdigit() or int(retry) < 1:
-        ctx.fail(
-            "a 429 without a usable Retry-After",
-            expected="Retry-After: <seconds>",
-            seen=repr(retry) if retry else "no Retry-After header",
-            response=response,
-            operation="login",
+    token = ctx.role(RoleName.TOKEN)
+    with ctx.on(token):
+        throttled = token.response(429)
+        if throttled is None:
+            ctx.skip(f"{token.operation_id} documents no 429: the spec promises no throttling")
+        user = ctx.user("throttled")
+        response = None
+        for _ in range(_MAX_ATTEMPTS):
+            response = ctx.login_response(user.email, "wrong-password")
+            if response.status_code == 429:
+                break
+        assert response is not None
+        ctx.expect_status(
+            response,
+            429,
+            operation=token.operation_id,
+            title=f"{_MAX_ATTEMPTS} failed logins in a row were never throttled",
         )
+        retry = response.headers.get("Retry-After", "")
+        if "retry-after" in throttled.headers and (not retry.isdigit() or int(retry) < 1):
+            ctx.fail(
+                "a 429 without a usable Retry-After",
+                expected="Retry-After: <seconds>",
+                seen=repr(retry) if retry else "no Retry-After header",
+                response=response,
+                operation=token.operation_id,
+            )
