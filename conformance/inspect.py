@@ -110,10 +110,12 @@ def text_lines(model: dict[str, Any]) -> list[str]:
         ident = resource["id"]
         parent = f" · in {resource['parent']}" if resource["parent"] else ""
         account = " · the accounts" if resource["name"] == model["account_resource"] else ""
-        lines.append(
-            f"  {resource['name']}  {resource['item'] or resource['collection']}"
-            f" · id {ident['parameter']} ({ident['type']}){parent}{account}"
+        where = (
+            f"{resource['item']} · id {ident['parameter']} ({ident['type']})"
+            if resource["item"]
+            else f"{resource['collection']} · created only, id in {ident['field']}"
         )
+        lines.append(f"  {resource['name']}  {where}{parent}{account}")
         operations = ", ".join(f"{a} {op}" for a, op in resource["operations"].items())
         lines.append(f"      operations    {operations}")
         listing = resource["list"]

@@ -160,6 +160,18 @@ class _PeerAuth:
             case.headers["Authorization"] = f"Bearer {data}"
 
 
+def _peers_notice(peers: int, identities: Identities) -> str:
+    if peers >= 2:
+        return (
+            f"schemathesis sends requests as {peers} accounts of the run's own, WFC peers "
+            f"({', '.join(PEERS[:peers])}): object_level_authorization replays one's reads as "
+            "the other"
+        )
+    if peers == 1:
+        return "schemathesis sends requests as one account (object_level_authorization needs two)"
+    return f"schemathesis sends requests anonymously: {identities.signup_problem}"
+
+
 def _peers(identities: Identities) -> list[_Peer]:
     """Two signed-up accounts, or the accounts given in conformance.toml."""
     if identities.can_sign_up:
@@ -213,7 +225,8 @@ class GenericRun:
             raise SpecError(
                 f"schemathesis cannot load it: {exc}", source=self._spec.source
             ) from exc
-        self._authenticate(schema)
+        peers = self._authenticate(schema)
+        yield Notice(_peers_notice(peers, self._identities))
         guard = WriteGuard(self._spec, self._identities)
         install(guard)
         try:
@@ -227,25 +240,21 @@ class GenericRun:
                 "(the run writes only to what it made)"
             )
 
-    def _authenticate(self, schema: BaseSchema) -> None:
+    def _authenticate(self, schema: BaseSchema) -> int:
         """The run's accounts as schemathesis's WFC peers (one account: plain bearer auth)."""
         peers = _peers(self._identities)
         if not peers:
-            return
+            return 0
         providers: list[Any] = [
             CachingAuthProvider(_PeerAuth(peer), refresh_interval=60, retry_on=[401])
             for peer in peers
         ]
         if len(providers) == 1:
             schema.auth.providers.append(providers[0])
-            return
+            return 1
         names = list(PEERS[: len(providers)])
         schema.auth.providers.append(EscalatingAuthProvider(providers, names, peers=tuple(names)))
-
-    @property
-    def peers(self) -> int:
-        """How many accounts schemathesis sends requests as."""
-        return len(_peers(self._identities))
+        return len(providers)
 
     def _events(self, schema: BaseSchema) -> Iterator[Event]:
         for event in from_schema(schema).execute():
@@ -341,8 +350,12 @@ class GenericRun:
                     )
             elif delete is not None and request.method == delete.method.upper():
                 user_id = _path_id(delete.path, path)
-                if user_id:
+                if user_id and delete.path_parameters:
                     self._identities.note_deleted(user_id[0])
+                elif user_id:
+                    # `DELETE /accounts/self`: whose account is the bearer's.
+                    bearer = " ".join(request.headers.get("Authorization", [])).split(" ")[-1]
+                    self._identities.note_deleted_by_token(bearer)
 
 
 def _path_id(template: str, path: str) -> tuple[object, ...] | None:

@@ -264,6 +264,12 @@ class Identities:
             if identity.user_id == user_id:
                 identity.deleted = True
 
+    def note_deleted_by_token(self, token: str) -> None:
+        """A generated request deleted the account this access token belongs to."""
+        for identity in self.created:
+            if token and identity.access_token == token:
+                identity.deleted = True
+
     @property
     def created(self) -> list[Identity]:
         with self._lock:

@@ -1,0 +1,155 @@
+"""`conformance run --spec` on APIs unlike the bundled one, with no configuration (or one line).
+
+The boards API (UUID ids, cards nested in boards, envelope lists, problem+json, bearer
+tokens without refresh, its document at /v2/spec.json) and the members API (a sign-up the
+model cannot recognise by its field names) are served in this process; the run is a
+child process, as a user starts it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .targets import boards, members
+from .targets.runner import run_conformance
+from .targets.serving import serve
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def boards_url() -> Iterator[str]:
+    with serve(boards.create_app()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def members_url() -> Iterator[str]:
+    with serve(members.create_app()) as url:
+        yield url
+
+
+def _inspect(spec: Path, *extra: str) -> dict:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "conformance",
+            "inspect",
+            "--spec",
+            str(spec),
+            "--format",
+            "json",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_inspect_finds_the_boards_roles_and_resources() -> None:
+    model = _inspect(boards.SPEC_PATH)
+    roles = {name: role["operation"] for name, role in model["roles"].items()}
+    assert roles == {
+        "signup": "registerAccount",
+        "token": "openSession",
+        "current_account": "getOwnAccount",
+        "refresh": None,
+        "logout": None,
+        "delete_account": "closeAccount",
+    }
+    found = {resource["name"]: resource for resource in model["resources"]}
+    assert set(found) == {"accounts", "boards", "cards"}
+    cards = found["cards"]
+    assert cards["parent"] == "boards"
+    assert cards["id"] == {"parameter": "card_id", "type": "uuid", "field": "id"}
+    assert cards["list"]["shape"] == "envelope" and cards["list"]["rows"] == "items"
+    assert cards["list"]["pagination"] == "per_page 1..100, page 1..2147483647"
+    assert found["boards"]["list"]["pagination"] == "limit 1..50, offset 0..2147483647"
+    assert found["boards"]["owner_field"] == "owner_id"
+    assert "board_id" in cards["server_owned"]
+
+
+def test_the_clean_boards_api_passes_authenticated_with_two_peers(boards_url: str) -> None:
+    run = run_conformance(boards_url, extra_args=["--spec", str(boards.SPEC_PATH)])
+    assert run.exit_code == 0, run.explain()
+    notices = " ".join(run.report["notices"])
+    assert "as 2 accounts of the run's own, WFC peers (peer-a, peer-b)" in notices
+    # Drift read the document the API serves at /v2/spec.json, and found none.
+    assert run.status("drift.operations") == {"passed"}
+    assert run.status("drift.schemas") == {"passed"}
+    # The contract checks reached the API's own operations...
+    probed = {
+        o["operation"] for o in run.report["outcomes"] if o["check_id"] == "authn.missing-token"
+    }
+    assert {"getBoard", "addCard", "removeCard", "getOwnAccount"} <= probed
+    # ...and promised nothing the spec does not: no 429 on openSession, so no throttling verdict.
+    assert run.status("login.rate-limit") == {"skipped"}
+    assert run.report["cleanup"]["left"] == [] and run.report["cleanup"]["deleted"] >= 2
+
+
+def test_a_fault_of_the_boards_api_is_caught_with_no_configuration() -> None:
+    with serve(boards.create_app(faults=frozenset({"no-auth-on-list"}))) as url:
+        run = run_conformance(
+            url, checks=["authn"], generic=False, extra_args=["--spec", str(boards.SPEC_PATH)]
+        )
+    assert run.exit_code == 1, run.explain()
+    failed = {
+        (o["check_id"], o["operation"]) for o in run.report["outcomes"] if o["status"] == "failed"
+    }
+    assert ("authn.missing-token", "listBoards") in failed
+
+
+def test_the_admin_is_logged_in_through_the_specs_token_operation(boards_url: str) -> None:
+    # An existing account given as the admin: its login is openSession, not `login`.
+    httpx.post(
+        f"{boards_url}/v2/accounts", json={"username": "cf_admin_1", "password": "admin-pass-123"}
+    ).raise_for_status()
+    run = run_conformance(
+        boards_url,
+        admin=("cf_admin_1", "admin-pass-123"),
+        generic=False,
+        checks=["authz", "login"],
+        extra_args=["--spec", str(boards.SPEC_PATH)],
+    )
+    assert run.exit_code == 0, run.explain()
+    wrong = run_conformance(
+        boards_url,
+        admin=("cf_admin_1", "not-the-password"),
+        generic=False,
+        checks=["login"],
+        extra_args=["--spec", str(boards.SPEC_PATH)],
+    )
+    assert wrong.exit_code == 2
+    assert wrong.stderr.strip().startswith("error: the admin credentials do not log in")
+
+
+def test_members_needs_one_roles_line_to_sign_up(members_url: str, tmp_path: Path) -> None:
+    spec = ["--spec", str(members.SPEC_PATH)]
+    bare = run_conformance(members_url, checks=["login"], generic=False, extra_args=spec)
+    reasons = {o.get("reason") for o in bare.report["outcomes"] if o["status"] == "skipped"}
+    assert any('[roles] signup = "<operationId>"' in (r or "") for r in reasons), bare.explain()
+
+    config = tmp_path / "conformance.toml"
+    config.write_text('[roles]\nsignup = "enrolMember"\n', encoding="utf-8")
+    model = _inspect(members.SPEC_PATH, "--config", str(config))
+    assert model["roles"]["signup"] == {
+        "operation": "enrolMember",
+        "endpoint": "POST /members",
+        "how": "set in conformance.toml [roles]",
+    }
+    assert model["credentials"]["signup"] == ["handle", "passphrase"]
+    run = run_conformance(members_url, extra_args=[*spec, "--config", str(config)])
+    assert run.exit_code == 0, run.explain()
+    assert "as 2 accounts of the run's own" in " ".join(run.report["notices"])
+    assert run.status("login.no-enumeration") == {"passed"}
