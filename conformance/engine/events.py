@@ -106,6 +106,9 @@ class RunResult:
     deleted: int = 0
     left: tuple[str, ...] = ()
     kept_data: bool = False
+    # The spec's operationIds; a check's outcome that names no operation stands for those
+    # of its operations the spec has.
+    spec_operations: tuple[str, ...] = ()
 
     def counts(self) -> Counter[Status]:
         return Counter(outcome.status for outcome in self.outcomes)
@@ -125,26 +128,30 @@ class RunResult:
             table.setdefault(family, Counter())[outcome.status] += 1
         return dict(sorted(table.items(), key=lambda row: list(Family).index(row[0])))
 
+    def operations_of(self, outcome: Outcome) -> tuple[str, ...]:
+        """The operations an outcome stands for: its own, or its check's that the spec has."""
+        if outcome.operation is not None:
+            return (outcome.operation,)
+        if outcome.check_id in REGISTRY:
+            operations = tuple(
+                operation
+                for operation in REGISTRY.get(outcome.check_id).operations
+                if not self.spec_operations or operation in self.spec_operations
+            )
+            if operations:
+                return operations
+        return ("(whole API)",)
+
     def by_operation(self) -> dict[str, Counter[Status]]:
         table: dict[str, Counter[Status]] = {}
         for outcome in self.outcomes:
-            for operation in _operations_of(outcome):
+            for operation in self.operations_of(outcome):
                 table.setdefault(operation, Counter())[outcome.status] += 1
         return dict(sorted(table.items()))
 
 
 def _family_of(check_id: str) -> Family:
     return Family(check_id.split(".", 1)[0])
-
-
-def _operations_of(outcome: Outcome) -> tuple[str, ...]:
-    if outcome.operation is not None:
-        return (outcome.operation,)
-    if outcome.check_id in REGISTRY:
-        operations = REGISTRY.get(outcome.check_id).operations
-        if operations:
-            return operations
-    return ("(whole API)",)
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,6 +168,7 @@ class _Run:
             profile=settings.profile.value,
             started_at=datetime.now(UTC).isoformat(timespec="seconds"),
             kept_data=settings.keep_data,
+            spec_operations=tuple(spec.operations),
         )
 
     def emit(self, event: Event) -> None:

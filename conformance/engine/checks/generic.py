@@ -69,8 +69,8 @@ _GENERIC = (
     ),
     (
         "object_level_authorization",
-        "Schemathesis's cross-identity probe; it needs several identities (WFC peers), so with "
-        "the run's one identity it has nothing to probe and authz.* cover object-level access.",
+        "One account's reads of its own objects, replayed as the run's other account (WFC "
+        "peers), are refused; it runs wherever the run has two accounts.",
         Owasp.API1,
     ),
 )

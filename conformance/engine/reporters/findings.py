@@ -294,20 +294,12 @@ class Matrix:
         return self.cells.get((operation, family))
 
 
-def _operations_of(outcome: Outcome, info: CheckInfo) -> tuple[str, ...]:
-    # A contract check's passed or skipped outcome names no operation: it stands for
-    # every operation the check exercises.
-    if outcome.operation is not None:
-        return (outcome.operation,)
-    return info.operations or (WHOLE_API,)
-
-
 def matrix(result: RunResult) -> Matrix:
     infos: dict[str, CheckInfo] = {}
     cells: dict[tuple[str, str], Cell] = {}
     for outcome in result.outcomes:
         info = infos.setdefault(outcome.check_id, check_info(outcome.check_id))
-        for operation in _operations_of(outcome, info):
+        for operation in result.operations_of(outcome):
             key = (operation, info.family)
             if key not in cells:
                 cells[key] = Cell(f"c-{len(cells) + 1}", operation, info.family)
@@ -336,7 +328,7 @@ def untested(result: RunResult) -> list[Untested]:
         entry = by_reason.setdefault(reason, Untested(reason))
         if outcome.check_id not in entry.checks:
             entry.checks.append(outcome.check_id)
-        for operation in _operations_of(outcome, check_info(outcome.check_id)):
+        for operation in result.operations_of(outcome):
             if operation not in entry.operations:
                 entry.operations.append(operation)
     return sorted(by_reason.values(), key=lambda entry: (-len(entry.checks), entry.reason))
