@@ -21,6 +21,8 @@ from .identities import Identity
 __all__ = ["Row", "body_for", "changed_fields", "listed_rows", "success_statuses"]
 
 _counter = itertools.count(1)
+# What `schemas.sample` prefers to a made-up value; a changed value must be made up.
+_GIVEN = ("const", "default", "example", "examples", "enum")
 
 
 @dataclass(slots=True)
@@ -74,7 +76,8 @@ def changed_fields(resource: Resource, row: Row) -> dict[str, Any]:
             and not is_identifier(name, schema)
             and not inner.get("readOnly")
         ):
-            value = schemas.sample({**inner, "type": "string"}, hint=f"changed-{next(_counter)}")
+            fresh = {k: v for k, v in inner.items() if k not in _GIVEN}
+            value = schemas.sample({**fresh, "type": "string"}, hint=f"changed-{next(_counter)}")
             if value != row.body.get(name):
                 return {name: value}
     for name, schema in fields.items():

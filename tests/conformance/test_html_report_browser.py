@@ -59,7 +59,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
             extra_args=("--report-html", str(page)),
         )
     assert run.exit_code == 1, run.explain()
-    assert {"authz.item-read-cross-user", "authn.alg-none"} <= run.failed_checks, run.explain()
+    assert {"authz.read-cross-user", "authn.alg-none"} <= run.failed_checks, run.explain()
     return page
 
 
@@ -144,7 +144,7 @@ def test_a_reviewer_finds_the_worst_failure_and_narrows_the_list(
     cell.click()
     assert panel.is_displayed() and cell.get_attribute("aria-expanded") == "true"
     listed = panel.find_element("css selector", f"#{cell.get_attribute('data-cell')}").text
-    assert "authz.item-read-cross-user" in listed
+    assert "authz.read-cross-user" in listed
     assert "Skipped: needs admin credentials" in listed
     _screenshot(browser, tmp_path / "report-wide.png", 1280)
     cell.click()

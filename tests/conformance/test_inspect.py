@@ -47,7 +47,7 @@ def test_the_json_model_lists_checks_per_operation(tmp_path: Path) -> None:
     model = json.loads(result.stdout)
     assert model["roles"]["signup"]["operation"] == "createUser"
     assert {resource["name"] for resource in model["resources"]} == {"items", "users"}
-    assert "authz.item-read-cross-user" in model["by_operation"]["readItem"]
+    assert "authz.read-cross-user" in model["by_operation"]["readItem"]
     assert "generic.object-level-authorization" in model["by_operation"]["readItem"]
     assert all(check["runs"] for check in model["checks"])
 

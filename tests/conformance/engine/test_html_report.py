@@ -53,9 +53,7 @@ def _failure(check_id: str, operation: str, title: str, *, path: str = "/") -> F
 
 
 def _result() -> RunResult:
-    read = _failure(
-        "authz.item-read-cross-user", "readItem", "another user's item", path="/items/5"
-    )
+    read = _failure("authz.read-cross-user", "readItem", "another user's item", path="/items/5")
     leak = _failure("properties.no-secrets", "readCurrentUser", "a password hash was served")
     crash = _failure("generic.not-a-server-error", "createItem", "a 500 & a <traceback>")
     alg = _failure("authn.alg-none", "readCurrentUser", "an alg: none token was not refused")
@@ -74,7 +72,7 @@ def _result() -> RunResult:
             Outcome("generic.not-a-server-error", "readItem", Status.PASSED),
             Outcome("generic.not-a-server-error", "createItem", Status.FAILED, 0, (crash, crash)),
             Outcome("authn.alg-none", "readCurrentUser", Status.FAILED, 0.1, (alg,)),
-            Outcome("authz.item-read-cross-user", "readItem", Status.FAILED, 0.2, (read,)),
+            Outcome("authz.read-cross-user", "readItem", Status.FAILED, 0.2, (read,)),
             Outcome("properties.no-secrets", "readCurrentUser", Status.FAILED, 0.1, (leak,)),
             Outcome("config.cors", None, Status.WAIVED, 0, (waived,), reason="the gateway's job"),
             Outcome("authz.superuser-reads-all", None, Status.SKIPPED, reason="needs admin"),

@@ -213,13 +213,13 @@ VARIANTS: tuple[Variant, ...] = (
     Variant(
         "item-ownership-skipped",
         "`GET|PATCH|DELETE /items/{id}`: owner or superuser; anyone else 404.",
-        ("authz.item-read-cross-user", "authz.item-update-cross-user"),
+        ("authz.read-cross-user", "authz.update-cross-user"),
         overrides.item_ownership_skipped,
     ),
     Variant(
         "item-list-unscoped",
         "`GET /items/` lists the caller's items only (a superuser's: all).",
-        ("authz.item-list-isolation",),
+        ("authz.list-isolation",),
         overrides.item_list_unscoped,
     ),
     Variant(
