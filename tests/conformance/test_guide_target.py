@@ -36,7 +36,7 @@ DEFECTS = {
     "config.nosniff": "no X-Content-Type-Options",
     "authn.token-no-store": "token responses may be cached",
     "workflows.location-resolves": "201 without Location",
-    "workflows.item-list-contains": "lists without X-Total-Count",
+    "workflows.list-contains": "lists without X-Total-Count",
 }
 
 # What the guide gets right: these checks must pass against it.

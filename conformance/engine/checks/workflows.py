@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from ..context import CheckContext
+from ..http import json_body
 from ..identities import Identity
 from ..registry import Owasp, check
+from ..rows import changed_fields
+
+_UPDATED = re.compile(r"updated|modified", re.I)
 
 
 @check(
@@ -50,95 +55,161 @@ def signup_login(ctx: CheckContext) -> None:
         )
 
 
+def _matches(sent: dict[str, Any], answered: dict[str, Any]) -> list[str]:
+    """The sent fields the answer holds with another value."""
+    return [key for key, value in sent.items() if key in answered and answered[key] != value]
+
+
 @check(
-    "workflows.item-create-read",
-    risk="Created items are not stored or returned as written.",
-    description="Creating an item answers 201 with what was written, owned by the caller, "
-    "and reading it back returns the same.",
+    "workflows.create-read",
+    risk="Created objects are not stored or returned as written.",
+    description="Creating an object (of every resource the spec creates) answers a documented "
+    "2xx with what was written, owned by the caller, and reading it back returns the same.",
     owasp=Owasp.API9,
-    operations=("createItem", "readItem"),
 )
-def item_create_read(ctx: CheckContext) -> None:
+def create_read(ctx: CheckContext) -> None:
     owner = ctx.user("owner")
-    sent = {"title": "Notebook", "description": "Squared paper, A5"}
-    response = ctx.call("createItem", as_=owner, json=sent)
-    ctx.expect_status(response, 201, operation="createItem", title="create did not answer 201")
-    created = ctx.json_object(response, operation="createItem")
-    for key, value in (*sent.items(), ("owner_id", owner.user_id)):
-        if created.get(key) != value:
-            ctx.fail(
-                f"the created item's {key} is not what was written",
-                expected=repr(value),
-                seen=repr(created.get(key)),
-                response=response,
-                operation="createItem",
+    for resource in ctx.resources_with("create", "read"):
+        assert resource.create is not None and resource.read is not None
+        with ctx.on(resource.create):
+            row = ctx.row(resource, owner)
+            wrong = _matches(row.sent, row.body)
+            if resource.owner_field and owner.user_id is not None:
+                if str(row.body.get(resource.owner_field)) != str(owner.user_id):
+                    wrong.append(resource.owner_field)
+            if wrong:
+                ctx.fail(
+                    f"the created object's {', '.join(wrong)} is not what was written",
+                    expected=str({key: row.sent.get(key, owner.user_id) for key in wrong}),
+                    seen=str({key: row.body.get(key) for key in wrong}),
+                    operation=resource.create.operation_id,
+                )
+            read = ctx.send(resource.read, as_=owner, path=row.path)
+            ctx.expect_success(read, resource.read, title="the new object cannot be read")
+            body = ctx.json_object(read, operation=resource.read.operation_id)
+            differ = [key for key, value in row.body.items() if body.get(key) != value]
+            if differ:
+                ctx.fail(
+                    "reading the object returns something else than create did",
+                    expected=str({key: row.body[key] for key in differ}),
+                    seen=str({key: body.get(key) for key in differ}),
+                    response=read,
+                    operation=resource.read.operation_id,
+                )
+
+
+@check(
+    "workflows.patch-read",
+    risk="Edits are lost or touch fields that were not sent.",
+    description="Changing one field of an object changes only it (and sets an updated-at "
+    "field where the resource has one), and a read reflects it.",
+    owasp=Owasp.API9,
+)
+def patch_read(ctx: CheckContext) -> None:
+    owner = ctx.user("owner")
+    for resource in ctx.resources_with("create", "read", "update"):
+        assert resource.update is not None and resource.read is not None
+        with ctx.on(resource.update):
+            row = ctx.row(resource, owner)
+            change = changed_fields(resource, row)
+            if not change:
+                ctx.skip(f"no writable field of {resource.name} can be given another value")
+            response = ctx.send(resource.update, as_=owner, path=row.path, json=change)
+            ctx.expect_success(response, resource.update, title="the change was refused")
+            read = ctx.send(resource.read, as_=owner, path=row.path)
+            ctx.expect_success(read, resource.read, title="the changed object cannot be read")
+            body = ctx.json_object(read, operation=resource.read.operation_id)
+            expected = {**{k: v for k, v in row.body.items() if k in row.sent}, **change}
+            wrong = _matches(expected, body)
+            if wrong:
+                ctx.fail(
+                    "a read does not reflect the change, or other fields moved",
+                    expected=str({key: expected[key] for key in wrong}),
+                    seen=str({key: body.get(key) for key in wrong}),
+                    response=read,
+                    operation=resource.update.operation_id,
+                )
+            stamp = next((f for f in resource.server_owned if _UPDATED.search(f)), None)
+            if stamp is not None and not body.get(stamp):
+                ctx.fail(
+                    f"{stamp} is not set after a change",
+                    expected="a timestamp",
+                    seen=repr(body.get(stamp)),
+                    response=read,
+                    operation=resource.update.operation_id,
+                )
+
+
+@check(
+    "workflows.delete-read",
+    risk="Deleted objects are still served.",
+    description="Deleting an object answers a documented 2xx (204, or 200 with a body), and "
+    "reading it afterwards is 404 (or another 4xx where the spec documents no 404).",
+    owasp=Owasp.API9,
+)
+def delete_read(ctx: CheckContext) -> None:
+    owner = ctx.user("owner")
+    for resource in ctx.resources_with("create", "read", "delete"):
+        assert resource.delete is not None and resource.read is not None
+        with ctx.on(resource.delete):
+            row = ctx.row(resource, owner)
+            response = ctx.send(resource.delete, as_=owner, path=row.path)
+            ctx.expect_success(response, resource.delete, title="the delete was refused")
+            read = ctx.send(resource.read, as_=owner, path=row.path)
+            gone = {404} if "404" in resource.read.statuses else set(range(400, 500)) - {401}
+            ctx.expect_status(
+                read,
+                gone,
+                operation=resource.delete.operation_id,
+                title="a deleted object is still served",
             )
-    read = ctx.call("readItem", as_=owner, path={"item_id": created.get("id")})
-    ctx.expect_status(read, 200, operation="readItem", title="the new item cannot be read")
-    if ctx.json_object(read, operation="readItem") != created:
-        ctx.fail(
-            "reading the item returns something else than create did",
-            expected=str(created),
-            seen=read.text[:300],
-            response=read,
-            operation="readItem",
-        )
 
 
 @check(
-    "workflows.item-patch-read",
-    risk="Edits to items are lost or touch fields that were not sent.",
-    description=(
-        "Patching an item changes only the fields given, sets updated_at, and a read reflects it."
-    ),
+    "workflows.list-contains",
+    risk="Lists miss objects, or their total count is wrong.",
+    description="A fresh caller's list of every top-level resource holds exactly the objects "
+    "they created, and its total (header or field, where documented) counts them.",
     owasp=Owasp.API9,
-    operations=("updateItem", "readItem"),
 )
-def item_patch_read(ctx: CheckContext) -> None:
-    owner = ctx.user("owner")
-    item = ctx.create_item(owner, title="Before", description="kept")
-    response = ctx.call(
-        "updateItem", as_=owner, path={"item_id": item.get("id")}, json={"title": "After"}
-    )
-    ctx.expect_status(response, 200, operation="updateItem", title="patch did not answer 200")
-    read = ctx.call("readItem", as_=owner, path={"item_id": item.get("id")})
-    ctx.expect_status(read, 200, operation="readItem", title="the patched item cannot be read")
-    body = ctx.json_object(read, operation="readItem")
-    expected = {"title": "After", "description": "kept"}
-    seen = {key: body.get(key) for key in expected}
-    if seen != expected:
-        ctx.fail(
-            "a read does not reflect the patch",
-            expected=str(expected),
-            seen=str(seen),
-            response=read,
-            operation="updateItem",
-        )
-    if not body.get("updated_at"):
-        ctx.fail(
-            "updated_at is not set after a change",
-            expected="a timestamp",
-            seen=repr(body.get("updated_at")),
-            response=read,
-            operation="updateItem",
-        )
-
-
-@check(
-    "workflows.item-delete-read",
-    risk="Deleted items are still served.",
-    description="Deleting an item answers 204, and reading it afterwards is 404.",
-    owasp=Owasp.API9,
-    operations=("deleteItem", "readItem"),
-)
-def item_delete_read(ctx: CheckContext) -> None:
-    owner = ctx.user("owner")
-    item = ctx.create_item(owner)
-    path = {"item_id": item.get("id")}
-    response = ctx.call("deleteItem", as_=owner, path=path)
-    ctx.expect_status(response, 204, operation="deleteItem", title="delete did not answer 204")
-    read = ctx.call("readItem", as_=owner, path=path)
-    ctx.expect_status(read, 404, operation="deleteItem", title="a deleted item is still served")
+def list_contains(ctx: CheckContext) -> None:
+    owner = ctx.user("lister")
+    for resource in ctx.resources_with("create", "list"):
+        assert resource.listing is not None
+        if resource.parent is not None:
+            continue
+        with ctx.on(resource.listing):
+            made = [str(ctx.row(resource, owner).id) for _ in range(3)]
+            size = resource.pagination.size
+            params = {size.name: size.maximum} if size is not None and size.maximum else {}
+            response = ctx.send(resource.listing, as_=owner, params=params)
+            ctx.expect_success(response, resource.listing, title="the list failed")
+            rows = ctx.rows_in(resource, response)
+            ids = [str(entry.get(resource.id_field)) for entry in rows if isinstance(entry, dict)]
+            if sorted(ids) != sorted(made):
+                ctx.fail(
+                    "the list is not exactly the caller's objects",
+                    expected=str(made),
+                    seen=str(ids),
+                    response=response,
+                    operation=resource.listing.operation_id,
+                )
+            if resource.total_header is not None:
+                total = response.headers.get(resource.total_header)
+                where = resource.total_header
+            elif resource.total_field is not None:
+                total = str(json_body(response).get(resource.total_field))
+                where = resource.total_field
+            else:
+                continue
+            if total != str(len(made)):
+                ctx.fail(
+                    f"{where} is not the number of the caller's objects",
+                    expected=str(len(made)),
+                    seen=repr(total),
+                    response=response,
+                    operation=resource.listing.operation_id,
+                )
 
 
 @check(
@@ -191,42 +262,6 @@ def user_delete(ctx: CheckContext) -> None:
         orphan = ctx.call("readItem", as_=admin, path={"item_id": item.get("id")})
         ctx.expect_status(
             orphan, 404, operation="deleteUser", title="a deleted account's items remain"
-        )
-
-
-@check(
-    "workflows.item-list-contains",
-    risk="Item lists miss items, or their order and total count are wrong.",
-    description=(
-        "The caller's list holds every item they created, ordered by id, with X-Total-Count."
-    ),
-    owasp=Owasp.API9,
-    operations=("listItems",),
-)
-def item_list_contains(ctx: CheckContext) -> None:
-    owner = ctx.user("lister")
-    created = [ctx.create_item(owner, title=f"item {n}") for n in range(3)]
-    response = ctx.call("listItems", as_=owner)
-    ctx.expect_status(response, 200, operation="listItems", title="list did not answer 200")
-    listed = ctx.json_list(response, operation="listItems")
-    ids = [entry.get("id") for entry in listed if isinstance(entry, dict)]
-    wanted = [item.get("id") for item in created]
-    if ids != wanted:
-        ctx.fail(
-            "the list is not exactly the caller's items in id order",
-            expected=str(wanted),
-            seen=str(ids),
-            response=response,
-            operation="listItems",
-        )
-    total = response.headers.get("X-Total-Count")
-    if total != str(len(wanted)):
-        ctx.fail(
-            "X-Total-Count is not the number of the caller's items",
-            expected=str(len(wanted)),
-            seen=repr(total),
-            response=response,
-            operation="listItems",
         )
 
 

@@ -84,7 +84,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant(
         "created-as-200",
         "`POST /items/` and `POST /users/` answer 201.",
-        ("workflows.item-create-read", "workflows.signup-login"),
+        ("workflows.create-read", "workflows.signup-login"),
         wrappers.created_as_ok,
     ),
     Variant(
@@ -96,7 +96,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant(
         "no-total-count",
         "Lists carry the total in an `X-Total-Count` header.",
-        ("workflows.item-list-contains", "workflows.item-list-pagination"),
+        ("workflows.list-contains", "workflows.item-list-pagination"),
         _drop("x-total-count"),
     ),
     Variant(
