@@ -6,9 +6,12 @@ import re
 
 import httpx
 
+from ...contract import Body, Operation, Resource, schemas
 from ..context import CheckContext
 from ..http import json_body
+from ..identities import Identity
 from ..registry import Owasp, check
+from ..rows import body_for
 
 # Field names (as JSON keys) that no response may carry.
 _SECRET_KEYS = re.compile(
@@ -49,56 +52,108 @@ def user_mass_assignment(ctx: CheckContext) -> None:
         )
 
 
-@check(
-    "properties.item-mass-assignment",
-    risk="A user can create or move items into another user's account by adding a field.",
-    description="Creating or patching an item with owner_id or id is 422, and nothing is applied.",
-    owasp=Owasp.API3,
-    operations=("createItem", "updateItem"),
-)
-def item_mass_assignment(ctx: CheckContext) -> None:
-    owner, other = ctx.user("owner"), ctx.user("other")
-    for field, value in (("owner_id", other.user_id), ("id", 1)):
-        response = ctx.call("createItem", as_=owner, json={"title": "Mine", field: value})
-        ctx.expect_status(response, 422, operation="createItem", title=f"create accepted {field}")
-    item = ctx.create_item(owner)
-    path = {"item_id": item.get("id")}
-    response = ctx.call("updateItem", as_=owner, path=path, json={"owner_id": other.user_id})
-    ctx.expect_status(response, 422, operation="updateItem", title="a patch accepted owner_id")
-    read = ctx.call("readItem", as_=owner, path=path)
-    if (
-        read.status_code != 200
-        or ctx.json_object(read, operation="readItem").get("owner_id") != owner.user_id
-    ):
+def _server_value(ctx: CheckContext, resource: Resource, name: str, other: Identity) -> object:
+    """A value of the right type for a server-owned field, that the server did not choose."""
+    if name == resource.owner_field and other.user_id is not None:
+        return other.user_id
+    schema = {}
+    answered = resource.read or resource.create
+    if answered is not None and answered.success is not None:
+        schema = answered.success.properties.get(name, {})
+    inner = schemas.object_schema(schema)
+    if inner.get("format") == "uuid" or (name == resource.id_field and resource.id_type == "uuid"):
+        return "00000000-0000-4000-8000-00000000abcd"
+    if name == resource.id_field and resource.id_type == "integer":
+        return 1
+    if inner.get("format") == "date-time":
+        return "2000-01-01T00:00:00Z"
+    value = schemas.sample({k: v for k, v in inner.items() if k not in ("default", "const")})
+    return value if value is not None else "cf-forged"
+
+
+def _strict(body: Body | None) -> bool:
+    """Whether the spec closes the body to fields it does not define."""
+    return (
+        body is not None and schemas.object_schema(body.schema).get("additionalProperties") is False
+    )
+
+
+def _not_applied(
+    ctx: CheckContext,
+    operation: Operation,
+    response: httpx.Response,
+    name: str,
+    value: object,
+    strict: bool,
+) -> None:
+    """A server-owned field sent by the client is refused, or at least not taken."""
+    if strict and response.status_code < 400:
         ctx.fail(
-            "the item changed hands",
-            expected=f"owner_id {owner.user_id}",
-            seen=read.text[:200],
-            response=read,
-            operation="updateItem",
+            f"a write with the server-owned field {name} was accepted",
+            expected="a 4xx (the body schema allows no field it does not define)",
+            seen=f"{response.status_code} {response.text[:200]}",
+            response=response,
+            operation=operation.operation_id,
+        )
+    if response.status_code < 300 and str(json_body(response).get(name)) == str(value):
+        ctx.fail(
+            f"the client set the server-owned field {name}",
+            expected=f"{name} chosen by the server",
+            seen=f"{name} {value!r}",
+            response=response,
+            operation=operation.operation_id,
         )
 
 
 @check(
-    "properties.unknown-fields",
-    risk="Unknown fields are silently accepted, which opens the door to mass assignment.",
-    description="A body with a field the contract does not define is 422 (strict bodies).",
+    "properties.mass-assignment",
+    risk="A client can set fields only the server may set (owner, id, timestamps) by adding them.",
+    description="Creating or changing an object (of every resource) with one of its "
+    "server-owned fields (readOnly, or answered but never accepted: id, owner, timestamps) "
+    "does not set it, and is refused where the body schema is closed.",
     owasp=Owasp.API3,
-    operations=("createItem", "updateItem", "refreshTokens"),
 )
-def unknown_fields(ctx: CheckContext) -> None:
-    owner = ctx.user("strict")
-    response = ctx.call("createItem", as_=owner, json={"title": "x", "colour": "red"})
-    ctx.expect_status(response, 422, operation="createItem", title="an unknown field was accepted")
-    item = ctx.create_item(owner)
-    response = ctx.call(
-        "updateItem", as_=owner, path={"item_id": item.get("id")}, json={"colour": "red"}
-    )
-    ctx.expect_status(response, 422, operation="updateItem", title="an unknown field was accepted")
-    response = ctx.call("refreshTokens", json={"refresh_token": "x", "colour": "red"})
-    ctx.expect_status(
-        response, 422, operation="refreshTokens", title="an unknown field was accepted"
-    )
+def mass_assignment(ctx: CheckContext) -> None:
+    owner, other = ctx.user("owner"), ctx.user("other")
+    for resource in ctx.resources_with("create"):
+        assert resource.create is not None
+        with ctx.on(resource.create):
+            for name in resource.server_owned:
+                value = _server_value(ctx, resource, name, other)
+                path = {}
+                if resource.parent is not None:
+                    path = {
+                        k: v
+                        for k, v in ctx.row(resource, owner).path.items()
+                        if k != resource.id_param
+                    }
+                body = {**body_for(resource, ctx.identities.run_tag, "massive"), name: value}
+                response = ctx.send(resource.create, as_=owner, path=path, json=body)
+                _not_applied(
+                    ctx, resource.create, response, name, value, _strict(resource.create.body)
+                )
+        if resource.update is None:
+            continue
+        with ctx.on(resource.update):
+            row = ctx.row(resource, owner)
+            for name in resource.server_owned:
+                value = _server_value(ctx, resource, name, other)
+                response = ctx.send(resource.update, as_=owner, path=row.path, json={name: value})
+                _not_applied(
+                    ctx, resource.update, response, name, value, _strict(resource.update.body)
+                )
+                if resource.read is not None:
+                    read = ctx.send(resource.read, as_=owner, path=row.path)
+                    if str(json_body(read).get(name)) == str(value) and str(
+                        row.body.get(name)
+                    ) != str(value):
+                        ctx.fail(
+                            f"a change set the server-owned field {name}",
+                            expected=f"{name} {row.body.get(name)!r}",
+                            seen=f"{name} {value!r}",
+                            response=read,
+                            operation=resource.update.operation_id,
+                        )
 
 
 @check(

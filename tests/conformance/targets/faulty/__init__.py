@@ -176,7 +176,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant(
         "item-owner-mass-assignment",
         "Unknown fields are 422: this stops mass assignment of `owner_id`.",
-        ("properties.item-mass-assignment",),
+        ("properties.mass-assignment",),
         lambda app: wrappers.stash_fields(
             overrides.create_sets_owner(app),
             method="POST",
