@@ -98,16 +98,28 @@ def test_the_clean_boards_api_passes_authenticated_with_two_peers(boards_url: st
     assert run.report["cleanup"]["left"] == [] and run.report["cleanup"]["deleted"] >= 2
 
 
-def test_a_fault_of_the_boards_api_is_caught_with_no_configuration() -> None:
-    with serve(boards.create_app(faults=frozenset({"no-auth-on-list"}))) as url:
+# Each planted fault of the boards API, the check that must name it, and where.
+BOARDS_FAULTS = {
+    "no-auth-on-list": ("authn.missing-token", "listBoards"),
+    "bola-task-read": ("authz.read-cross-user", "getCard"),
+    "owner-mass-assignment": ("properties.mass-assignment", "createBoard"),
+    "ignore-name-bound": ("limits.string-length", "createBoard"),
+    "delete-noop": ("workflows.delete-read", "deleteBoard"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(BOARDS_FAULTS))
+def test_a_fault_of_the_boards_api_is_caught_with_no_configuration(fault: str) -> None:
+    check_id, operation = BOARDS_FAULTS[fault]
+    with serve(boards.create_app(faults=frozenset({fault}))) as url:
         run = run_conformance(
-            url, checks=["authn"], generic=False, extra_args=["--spec", str(boards.SPEC_PATH)]
+            url, checks=[check_id], generic=False, extra_args=["--spec", str(boards.SPEC_PATH)]
         )
     assert run.exit_code == 1, run.explain()
     failed = {
         (o["check_id"], o["operation"]) for o in run.report["outcomes"] if o["status"] == "failed"
     }
-    assert ("authn.missing-token", "listBoards") in failed
+    assert (check_id, operation) in failed, run.explain()
 
 
 def test_the_admin_is_logged_in_through_the_specs_token_operation(boards_url: str) -> None:
@@ -153,3 +165,7 @@ def test_members_needs_one_roles_line_to_sign_up(members_url: str, tmp_path: Pat
     assert run.exit_code == 0, run.explain()
     assert "as 2 accounts of the run's own" in " ".join(run.report["notices"])
     assert run.status("login.no-enumeration") == {"passed"}
+
+
+def test_every_planted_fault_of_the_boards_api_is_in_the_matrix() -> None:
+    assert set(BOARDS_FAULTS) == set(boards.FAULTS)
