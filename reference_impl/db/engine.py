@@ -6,6 +6,12 @@ sessions of the multi-step units of work (`session`). Each request checks out it
 connection and gives it back before it answers: no connection is ever used by two
 requests at once.
 
+Reads (`fetch_all`, `fetch_one`) run their Core statement, compiled once per process, on
+the pooled connection's driver itself: one asyncpg call (a statement asyncpg prepares
+once per connection) or one aiosqlite call (one trip to its thread), the rows then
+converted by the columns' own SQLAlchemy result types. SQLAlchemy's per-statement
+execution machinery costs more than such a query.
+
 A connection the server closed (a restart, a failover, `pg_terminate_backend`) is marked
 a disconnect (see `_mark_disconnects`), which makes SQLAlchemy drop it and every other
 connection made before it, so the pool reconnects by itself. A read that met such a
@@ -16,11 +22,12 @@ connection is retried once on a new one; anything else that meets one is answere
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Executable, Row, event, text
+from sqlalchemy import Select, event, text
 from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -40,7 +47,12 @@ _READ_ONLY = "reference_read_only"
 # SQLSTATE classes of a connection the server ended: 08 (connection exception) and
 # 57P (operator intervention: shutdown, `pg_terminate_backend`, cannot connect now).
 _LOST_SQLSTATES = ("08", "57P")
-_LOST_MESSAGES = ("connection is closed", "connection was closed", "underlying connection")
+_LOST_MESSAGES = (
+    "connection is closed",
+    "connection was closed",
+    "underlying connection",
+    "another operation is in progress",
+)
 
 
 class Database:
@@ -48,6 +60,7 @@ class Database:
 
     def __init__(self, settings: Settings) -> None:
         self.is_sqlite = settings.is_sqlite
+        self._compiled: dict[int, _Compiled] = {}
         self.engine = _create_engine(settings)
         self.session_factory = async_sessionmaker(
             self.engine, expire_on_commit=False, autoflush=False
@@ -68,20 +81,25 @@ class Database:
         return self.session_factory()
 
     async def fetch_all(
-        self, statement: Executable, parameters: Mapping[str, Any] | None = None
-    ) -> Sequence[Row[Any]]:
-        """The rows of one read; retried once when its connection turns out dead."""
+        self,
+        statement: Select[*tuple[Any, ...]],
+        parameters: Mapping[str, Any] | None = None,
+    ) -> Sequence[tuple[Any, ...]]:
+        """The rows of one read, as tuples in the statement's column order.
+
+        A read that meets a dead connection is retried once, on a new one: a read is
+        safe to send twice.
+        """
         try:
-            return await self._fetch_all(statement, parameters)
-        except DBAPIError as exc:
-            if not exc.connection_invalidated:
-                raise
-        # The pool has dropped the dead connections: this one is new.
-        return await self._fetch_all(statement, parameters)
+            return await self._fetch_all(statement, parameters or {})
+        except _LostConnection:
+            return await self._fetch_all(statement, parameters or {})
 
     async def fetch_one(
-        self, statement: Executable, parameters: Mapping[str, Any] | None = None
-    ) -> Row[Any] | None:
+        self,
+        statement: Select[*tuple[Any, ...]],
+        parameters: Mapping[str, Any] | None = None,
+    ) -> tuple[Any, ...] | None:
         """The first row of one read, or None; retried as `fetch_all` is."""
         rows = await self.fetch_all(statement, parameters)
         return rows[0] if rows else None
@@ -110,10 +128,58 @@ class Database:
         await self.engine.dispose()
 
     async def _fetch_all(
-        self, statement: Executable, parameters: Mapping[str, Any] | None
-    ) -> Sequence[Row[Any]]:
-        async with self._reader.connect() as connection:
-            return (await connection.execute(statement, parameters)).all()
+        self, statement: Select[*tuple[Any, ...]], parameters: Mapping[str, Any]
+    ) -> Sequence[tuple[Any, ...]]:
+        compiled = self._compiled.get(id(statement))
+        if compiled is None:
+            compiled = self._compiled[id(statement)] = _Compiled.of(statement, self.engine)
+        arguments = [parameters[name] for name in compiled.names]
+        async with self.engine.connect() as connection:
+            driver: Any = (await connection.get_raw_connection()).driver_connection
+            try:
+                if self.is_sqlite:
+                    rows = await driver.execute_fetchall(compiled.sql, arguments)
+                else:
+                    rows = await driver.fetch(compiled.sql, *arguments)
+            except Exception as exc:
+                if not _is_lost(exc):
+                    raise
+                # The server ended this connection, and most likely every other one of
+                # the pool: drop them all, so that the pool reconnects.
+                await connection.invalidate(exc)
+                await self.engine.dispose(close=False)
+                raise _LostConnection(str(exc)) from exc
+        return [compiled.convert(row) for row in rows]
+
+
+class _LostConnection(OSError):
+    """A read met a connection the server had ended (an `OSError`: it is answered 503)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A read compiled for one dialect: its SQL, its parameters in order, and the
+    result conversion of each column."""
+
+    sql: str
+    names: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+
+    @classmethod
+    def of(cls, statement: Select[*tuple[Any, ...]], engine: AsyncEngine) -> _Compiled:
+        dialect = engine.dialect
+        compiled = statement.compile(dialect=dialect)
+        processors = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in statement.selected_columns
+        )
+        return cls(compiled.string, tuple(compiled.positiontup or ()), processors)
+
+    def convert(self, row: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(
+            value if convert is None else convert(value)
+            for value, convert in zip(row, self.processors, strict=True)
+        )
 
 
 def connection_lost(exc: BaseException) -> bool:
@@ -134,10 +200,12 @@ def _is_lost(error: BaseException | None) -> bool:
         if isinstance(error, OSError | ConnectionError):
             return True
         name = type(error).__name__
-        if name in {"ConnectionDoesNotExistError", "InterfaceError", "InternalClientError"} and (
-            any(message in str(error) for message in _LOST_MESSAGES)
-            or name == "ConnectionDoesNotExistError"
-        ):
+        if name in {"ConnectionDoesNotExistError", "InternalClientError"}:
+            # InternalClientError ("cannot switch to state ...; another operation is in
+            # progress") is asyncpg's protocol left mid-operation by a connection the
+            # server ended: no request shares a connection, so that one is broken.
+            return True
+        if name == "InterfaceError" and any(m in str(error) for m in _LOST_MESSAGES):
             return True
         error = error.__cause__ or error.__context__
     return False

@@ -2,8 +2,8 @@
 
 Every authenticated request reads its account afresh (so that a deactivated or deleted
 account stops working at once), which makes this the hottest query of the service: one
-Core statement, compiled once and cached, in autocommit on PostgreSQL (one round trip),
-mapped to an `Account` in one place.
+Core statement, compiled once, one round trip (see `Database.fetch_one`), mapped to an
+`Account` in one place.
 """
 
 from __future__ import annotations
@@ -37,4 +37,4 @@ _BY_ID = select(
 async def read_account(database: Database, user_id: int) -> Account | None:
     """The account with this id, or None."""
     row = await database.fetch_one(_BY_ID, {"user_id": user_id})
-    return None if row is None else Account(**row._mapping)
+    return None if row is None else Account(*row)

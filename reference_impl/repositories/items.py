@@ -5,9 +5,10 @@ Rows become the contract's `ItemResponse` here, at one boundary.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, delete, func, insert, select, true, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, true, update
 from sqlalchemy.sql import ColumnElement
 
 from generated.models import ItemList, ItemResponse
@@ -50,8 +51,12 @@ _DELETE = {
 _INSERT = insert(_items).returning(*_items.c)
 
 
-def _item(row: Row[Any]) -> ItemResponse:
-    return ItemResponse.model_validate(row, from_attributes=True)
+_COLUMNS = tuple(_items.c.keys())
+
+
+def _item(row: Sequence[Any]) -> ItemResponse:
+    # Every statement here selects the table's columns in the table's order.
+    return ItemResponse.model_validate(dict(zip(_COLUMNS, row, strict=True)))
 
 
 class ItemRepository:
@@ -72,8 +77,9 @@ class ItemRepository:
         rows = await self.database.fetch_all(
             _PAGE[owner_id is not None], {"b_owner_id": owner_id, "skip": skip, "limit": limit}
         )
-        items = [_item(row) for row in rows if row.id is not None]
-        return ItemList(items), int(rows[0].total)
+        # Each row is (total, *item); past the end, one row whose item columns are NULL.
+        items = [_item(row[1:]) for row in rows if row[1] is not None]
+        return ItemList(items), int(rows[0][0])
 
     async def add(self, values: dict[str, Any]) -> ItemResponse:
         """Insert an item; its row as stored."""
