@@ -9,8 +9,10 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
-from .api import ROUTERS, handlers
-from .api.docs import docs_router, load_spec_json
+from .api import all_handlers
+from .api import handlers as error_handlers
+from .api.docs import docs_router, load_spec, spec_json
+from .api.operations import Handlers, bind_operations
 from .log import configure_logging
 from .middleware.body_limit import BodyLimitMiddleware
 from .middleware.context import RequestContextMiddleware
@@ -31,13 +33,17 @@ class ReferenceApp(FastAPI):
         return RequestContextMiddleware(super().build_middleware_stack())
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, handlers: Handlers | None = None) -> FastAPI:
     """Build the service. Without `settings`, they are read from the environment now.
 
-    Nothing connects here: the lifespan makes the engine, the Redis client and the first
-    superuser, and puts them on `app.state.runtime`.
+    The routes are the spec's operations, each bound to its handler (by default, the
+    reference's own; `handlers` replaces them as a whole). Raises `ContractMismatch`
+    when an operation has no handler or a handler no operation. Nothing connects here:
+    the lifespan makes the engine, the Redis client and the first superuser, and puts
+    them on `app.state.runtime`.
     """
     settings = settings if settings is not None else Settings()
+    document = load_spec()
     configure_logging(settings.log_level)
 
     @asynccontextmanager
@@ -64,11 +70,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # FastAPI asks the (unconfigured) OpenTelemetry providers on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
-    handlers.install(app)
-    # Routes go straight onto the app's router rather than through `include_router`,
-    # whose lazily combined routers add a second matching pass to every request.
-    for router in (*ROUTERS, docs_router(load_spec_json())):
-        app.router.routes.extend(router.routes)
+    error_handlers.install(app)
+    # Built here, for this app: every route's dependencies then honour
+    # `app.dependency_overrides`.
+    bind_operations(app, document, handlers if handlers is not None else all_handlers())
+    app.router.routes.extend(docs_router(spec_json(document)).routes)
 
     # Added innermost first: GZip, then the body limit, then CORS outside it so that a
     # browser can read a 413 too.

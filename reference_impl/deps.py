@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .errors import InvalidAccessToken, SuperuserRequired
-from .repositories.accounts import Account
+from .repositories.accounts import Account, read_account
 from .runtime import Runtime
 from .services.auth import AuthService
 from .services.items import ItemService
@@ -68,7 +68,7 @@ async def get_current_user(request: Request) -> Account:
     claims = runtime.tokens.verify_access(token.strip())
     if claims is None:
         raise InvalidAccessToken()
-    account = await runtime.accounts.read(claims.user_id)
+    account = await read_account(runtime.database, claims.user_id)
     if account is None or not account.is_active:
         raise InvalidAccessToken()
     return account
@@ -97,9 +97,9 @@ async def get_user_service(session: SessionDep, runtime: RuntimeDep) -> UserServ
     return UserService(session, runtime.passwords)
 
 
-async def get_item_service(session: SessionDep) -> ItemService:
-    """The item service over this request's session."""
-    return ItemService(session)
+async def get_item_service(runtime: RuntimeDep) -> ItemService:
+    """The item service over the database's pool."""
+    return ItemService(runtime.database)
 
 
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]

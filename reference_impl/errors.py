@@ -17,7 +17,9 @@ and any headers as attributes, so the one exception handler stays a lookup.
     ├── NotFound                404
     │   ├── UserNotFound
     │   └── ItemNotFound
-    └── TooManyAttempts         429  with `Retry-After`
+    ├── TooManyAttempts         429  with `Retry-After`
+    ├── DatabaseUnavailable     503  with `Retry-After`: the connection was lost or refused
+    └── ContractMismatch             start-up: the handlers and the spec's operations differ
 """
 
 from __future__ import annotations
@@ -139,3 +141,21 @@ class TooManyAttempts(ServiceError):
     @property
     def headers(self) -> Mapping[str, str]:
         return {"Retry-After": str(self.retry_after)}
+
+
+class DatabaseUnavailable(ServiceError):
+    """The database connection was lost, closed or refused; trying again shortly is safe
+    to do, and the pool will have reconnected by then."""
+
+    status_code = 503
+    detail = "The database is unavailable; try again shortly"
+    retry_after = 1
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+class ContractMismatch(ServiceError):
+    """An operation of the spec has no handler, or a handler has no operation: the
+    service refuses to start."""

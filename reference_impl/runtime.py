@@ -7,12 +7,6 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from .db.engine import Database
-from .repositories.accounts import (
-    AccountReader,
-    AsyncpgAccountReader,
-    EngineAccountReader,
-    SqliteAccountReader,
-)
 from .services.passwords import Passwords
 from .services.rate_limit import LoginLimiter, MemoryLoginLimiter, RedisLoginLimiter
 from .services.tokens import Tokens
@@ -25,7 +19,6 @@ class Runtime:
 
     settings: Settings
     database: Database
-    accounts: AccountReader
     passwords: Passwords
     tokens: Tokens
     login_limiter: LoginLimiter
@@ -44,21 +37,9 @@ class Runtime:
             if redis is not None
             else MemoryLoginLimiter(settings)
         )
-        database = Database(settings)
-        accounts: AccountReader
-        if database.engine.dialect.driver == "asyncpg":
-            accounts = await AsyncpgAccountReader.connect(
-                settings.database_url, max_size=settings.database_pool_size
-            )
-        else:
-            sqlite_reader = (
-                SqliteAccountReader.for_url(settings.database_url) if database.is_sqlite else None
-            )
-            accounts = sqlite_reader or EngineAccountReader(database.reader)
         return cls(
             settings=settings,
-            database=database,
-            accounts=accounts,
+            database=Database(settings),
             passwords=Passwords(settings),
             tokens=Tokens(settings),
             login_limiter=limiter,
@@ -67,7 +48,6 @@ class Runtime:
 
     async def close(self) -> None:
         """Release the connections."""
-        await self.accounts.close()
         await self.database.dispose()
         if self.redis is not None:
             await self.redis.aclose()

@@ -40,6 +40,8 @@ from .scenarios import (
     service_scenarios,
 )
 
+# Items made for the delete scenario, per second of it: more than the service deletes.
+DELETES_PER_SECOND = 2500
 # Off a terminal (a log, a pipe), Rich would wrap at 80 columns; the table needs more.
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 110)
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -121,7 +123,10 @@ def bench(
                 console.print(f"PostgreSQL skipped: {exc}")
         for name, database_url in backends:
             with reference_server(database_url) as url:
-                account = prepare_account(url)
+                console.print(f"{name}: preparing the account, items and refresh tokens ...")
+                account = prepare_account(
+                    url, deletable=int(seconds * DELETES_PER_SECOND), chains=2 * connections
+                )
                 for scenario, request in service_scenarios(account):
                     console.print(f"{name}: {scenario} ...")
                     results.append(Result(name, scenario, driver.run(url, request, seconds)))

@@ -30,13 +30,21 @@ BENCH_LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 
 @dataclass(frozen=True)
 class Request:
-    """The one request a scenario repeats."""
+    """The one request a scenario repeats.
+
+    `paths`, when given, are used in turn instead of `path`, each once (deleting a
+    different item each time); `refresh_tokens`, when given, are a pool the requests take
+    their `{"refresh_token": ...}` body from, each answer's new refresh token going back
+    into it (refresh-token rotation, one chain per token).
+    """
 
     method: str
     path: str
     body: str | None = None
     content_type: str = "application/json"
     token: str | None = None
+    paths: tuple[str, ...] = ()
+    refresh_tokens: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,7 +147,36 @@ def _lua(request: Request) -> str:
         lines.append(f'wrk.headers["Content-Type"] = {_lua_string(request.content_type)}')
     if request.token:
         lines.append(f'wrk.headers["Authorization"] = {_lua_string("Bearer " + request.token)}')
+    if request.paths:
+        lines.append("paths = {" + ", ".join(_lua_string(p) for p in request.paths) + "}")
+        lines.append(_LUA_PATHS)
+    if request.refresh_tokens:
+        tokens = ", ".join(_lua_string(t) for t in request.refresh_tokens)
+        lines.append(f'wrk.headers["Content-Type"] = {_lua_string(request.content_type)}')
+        lines.append("tokens = {" + tokens + "}")
+        lines.append(_LUA_REFRESH)
     return "\n".join(lines) + "\n"
+
+
+_LUA_PATHS = """\
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, paths[(counter - 1) % #paths + 1])
+end"""
+# wrk's thread runs every connection, so one queue serves them all; a connection has one
+# request in flight, so the queue holds a token for each while the answers come back.
+_LUA_REFRESH = """\
+last = tokens[1]
+request = function()
+  local token = table.remove(tokens, 1) or last
+  last = token
+  return wrk.format(nil, nil, nil, '{"refresh_token": "' .. token .. '"}')
+end
+response = function(status, headers, body)
+  local token = body:match('"refresh_token"%s*:%s*"([^"]+)"')
+  if token then table.insert(tokens, token) end
+end"""
 
 
 def _lua_string(text: str) -> str:
@@ -165,6 +202,8 @@ class LocustDriver:
                 BENCH_BODY=request.body or "",
                 BENCH_CONTENT_TYPE=request.content_type,
                 BENCH_TOKEN=request.token or "",
+                BENCH_PATHS=json.dumps(request.paths),
+                BENCH_REFRESH_TOKENS=json.dumps(request.refresh_tokens),
                 BENCH_CPU_FILE=str(folder / "cpu.json"),
             )
             command = [

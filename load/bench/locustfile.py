@@ -2,7 +2,8 @@
 
 Driven by `load.bench.drivers.LocustDriver` through environment variables (this file is
 internal to the benchmark): BENCH_METHOD, BENCH_PATH, BENCH_BODY, BENCH_CONTENT_TYPE,
-BENCH_TOKEN. It also records the CPU time Locust itself used while the load ran, in
+BENCH_TOKEN, BENCH_PATHS and BENCH_REFRESH_TOKENS (JSON lists, see `Request`). It also
+records the CPU time Locust itself used while the load ran, in
 BENCH_CPU_FILE, so that the generator's own capacity (requests per CPU second) is known.
 """
 
@@ -21,6 +22,11 @@ from locust.env import Environment
 __all__ = ["OneRequest"]
 
 _cpu: dict[str, float] = {}
+# Shared by every user of the process (gevent: one thread), as wrk's queue is.
+_paths: list[str] = json.loads(os.environ.get("BENCH_PATHS") or "[]")
+_tokens: list[str] = json.loads(os.environ.get("BENCH_REFRESH_TOKENS") or "[]")
+_refreshing = bool(_tokens)
+_sent = [0]
 
 
 class OneRequest(FastHttpUser):
@@ -39,7 +45,15 @@ class OneRequest(FastHttpUser):
 
     @task
     def send(self) -> None:
-        self.client.request(self.method, self.path, data=self.body, headers=self.headers)
+        path, body = self.path, self.body
+        if _paths:
+            path = _paths[_sent[0] % len(_paths)]
+            _sent[0] += 1
+        if _refreshing and _tokens:
+            body = json.dumps({"refresh_token": _tokens.pop(0)})
+        response = self.client.request(self.method, path, data=body, headers=self.headers)
+        if _refreshing and response.status_code == 200:
+            _tokens.append(json.loads(response.text or "{}")["refresh_token"])
 
 
 def _on_start(environment: Environment, **_kwargs: Any) -> None:

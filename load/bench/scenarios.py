@@ -8,6 +8,7 @@ the same number of connections, then `/health` while 8 logins run.
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import threading
@@ -15,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -47,11 +49,21 @@ class Result:
 
 @dataclass(frozen=True)
 class Account:
-    """The benchmark's own user on the service, logged in, with a few items."""
+    """The benchmark's own user on the service, logged in, with a few items.
+
+    `doomed` are the ids of items of a second account, made for the delete scenario to
+    delete one each; `refresh_tokens` are refresh tokens of separate logins, one chain
+    of rotations each in the refresh scenario.
+    """
 
     email: str
     password: str
     token: str
+    user_id: int = 0
+    item_id: int = 0
+    doomed: tuple[int, ...] = ()
+    doomed_token: str = ""
+    refresh_tokens: tuple[str, ...] = ()
 
     @property
     def login_form(self) -> str:
@@ -112,23 +124,81 @@ def reference_server(database_url: str | None) -> Iterator[str]:
         yield target.url
 
 
-def prepare_account(url: str, items: int = 10) -> Account:
-    """Sign up, log in and create `items` items: what the read scenarios read."""
-    email = f"bench-{time.monotonic_ns()}@loadtest.example.com"
+def _sign_up_and_log_in(
+    client: httpx.Client, email: str, password: str
+) -> tuple[int, dict[str, Any]]:
+    created = client.post("/api/v1/users/", json={"email": email, "password": password})
+    response = client.post("/api/v1/auth/login", data={"username": email, "password": password})
+    if created.status_code != 201 or response.status_code != 200:
+        raise TargetError(
+            f"the benchmark cannot sign up and log in: {created.status_code}, "
+            f"{response.status_code}",
+            url=str(client.base_url),
+        )
+    return int(created.json()["id"]), response.json()
+
+
+async def _create_items(url: str, token: str, count: int) -> list[int]:
+    # Concurrently, so that thousands of items take seconds, not minutes.
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=url, timeout=30, headers=headers) as client:
+        turn = asyncio.Semaphore(16)
+
+        async def create(n: int) -> int:
+            async with turn:
+                answer = await client.post("/api/v1/items/", json={"title": f"doomed {n}"})
+                return int(answer.json()["id"]) if answer.status_code == 201 else 0
+
+        ids = await asyncio.gather(*(create(n) for n in range(count)))
+    return sorted(i for i in ids if i)
+
+
+def prepare_account(url: str, items: int = 10, *, deletable: int = 0, chains: int = 0) -> Account:
+    """Sign up, log in and create `items` items: what the read scenarios read.
+
+    Also `deletable` items of a second account (so that the first one's list stays ten
+    items long) and `chains` refresh tokens from as many logins.
+    """
+    stamp = time.monotonic_ns()
+    email = f"bench-{stamp}@loadtest.example.com"
     password = "benchmark password"
     with httpx.Client(base_url=url, timeout=30) as client:
-        client.post("/api/v1/users/", json={"email": email, "password": password})
-        response = client.post("/api/v1/auth/login", data={"username": email, "password": password})
-        if response.status_code != 200:
-            raise TargetError(f"the benchmark cannot log in: {response.status_code}", url=url)
-        token = str(response.json()["access_token"])
+        user_id, tokens = _sign_up_and_log_in(client, email, password)
+        token = str(tokens["access_token"])
+        item_ids = []
         for n in range(items):
-            client.post(
+            answer = client.post(
                 "/api/v1/items/",
                 json={"title": f"bench {n}", "description": "benchmark"},
                 headers={"Authorization": f"Bearer {token}"},
             )
-    return Account(email, password, token)
+            item_ids.append(int(answer.json()["id"]))
+        refresh_tokens = tuple(
+            str(
+                client.post(
+                    "/api/v1/auth/login", data={"username": email, "password": password}
+                ).json()["refresh_token"]
+            )
+            for _ in range(chains)
+        )
+        doomed_token = ""
+        doomed: list[int] = []
+        if deletable:
+            _, other = _sign_up_and_log_in(
+                client, f"bench-{stamp}-doomed@loadtest.example.com", password
+            )
+            doomed_token = str(other["access_token"])
+            doomed = asyncio.run(_create_items(url, doomed_token, deletable))
+    return Account(
+        email,
+        password,
+        token,
+        user_id=user_id,
+        item_id=item_ids[0] if item_ids else 0,
+        doomed=tuple(doomed),
+        doomed_token=doomed_token,
+        refresh_tokens=refresh_tokens,
+    )
 
 
 def service_scenarios(account: Account) -> list[tuple[str, Request]]:
@@ -149,6 +219,43 @@ def service_scenarios(account: Account) -> list[tuple[str, Request]]:
                 "/api/v1/auth/login",
                 body=account.login_form,
                 content_type="application/x-www-form-urlencoded",
+            ),
+        ),
+        # Every other operation of the load journey, after the scenarios above, which
+        # keep their order so that their figures compare with earlier runs.
+        (
+            "GET /api/v1/items/{id}",
+            Request("GET", f"/api/v1/items/{account.item_id}", token=token),
+        ),
+        (
+            "PATCH /api/v1/items/{id}",
+            Request(
+                "PATCH",
+                f"/api/v1/items/{account.item_id}",
+                body='{"title": "bench patched"}',
+                token=token,
+            ),
+        ),
+        (
+            "PATCH /api/v1/users/{id}",
+            Request(
+                "PATCH",
+                f"/api/v1/users/{account.user_id}",
+                body='{"full_name": "Bench Mark"}',
+                token=token,
+            ),
+        ),
+        (
+            "POST /api/v1/auth/refresh",
+            Request("POST", "/api/v1/auth/refresh", refresh_tokens=account.refresh_tokens),
+        ),
+        (
+            "DELETE /api/v1/items/{id}",
+            Request(
+                "DELETE",
+                "/api/v1/items/",
+                token=account.doomed_token,
+                paths=tuple(f"/api/v1/items/{i}" for i in account.doomed),
             ),
         ),
     ]

@@ -1,11 +1,12 @@
-"""The HTTP layer: one router per tag, the contract's request handling and error answers."""
+"""The HTTP layer: the handlers of every operation, bound to the spec's routes at start-up,
+the contract's request handling and its error answers."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from . import auth, health, items, users
+from .operations import Handlers
 
-# The busiest routes first: Starlette tries routes in order on every request.
-ROUTERS: tuple[APIRouter, ...] = (users.router, items.router, health.router, auth.router)
-"""Every operation of the contract: health at the root, the rest under /api/v1."""
+
+def all_handlers() -> Handlers:
+    """The handlers of every operation of the contract."""
+    return health.handlers.merged(auth.handlers, users.handlers, items.handlers)

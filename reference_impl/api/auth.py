@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import Form, Request, Response
 
 from generated.models import LoginFormRequest, RefreshRequest, Token
 
 from ..deps import AuthServiceDep
-from .routing import API_PREFIX, ContractRoute
+from .operations import Handlers
 
-router = APIRouter(prefix=f"{API_PREFIX}/auth", tags=["auth"], route_class=ContractRoute)
+handlers = Handlers()
 
 
-@router.post("/login", operation_id="login", summary="Log in with email and password")
+@handlers.implements("login")
 async def login(
     form: Annotated[LoginFormRequest, Form()],
     request: Request,
@@ -28,9 +28,7 @@ async def login(
     return token
 
 
-@router.post(
-    "/refresh", operation_id="refreshTokens", summary="Exchange a refresh token for a new pair"
-)
+@handlers.implements("refreshTokens")
 async def refresh_tokens(
     body: RefreshRequest, response: Response, service: AuthServiceDep
 ) -> Token:
@@ -40,8 +38,7 @@ async def refresh_tokens(
     return token
 
 
-@router.post("/logout", operation_id="logout", status_code=204, summary="Revoke a refresh token")
-async def logout(body: RefreshRequest, service: AuthServiceDep) -> Response:
+@handlers.implements("logout")
+async def logout(body: RefreshRequest, service: AuthServiceDep) -> None:
     """Revoke the refresh token; 204 whatever the token was."""
     await service.logout(body.refresh_token)
-    return Response(status_code=204)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 import yaml
 from fastapi import APIRouter
@@ -14,9 +16,14 @@ OPENAPI_URL = "/api/v1/openapi.json"
 DOCS_URL = "/api/v1/docs"
 
 
-def load_spec_json() -> bytes:
-    """The hand-authored contract, converted once to JSON bytes."""
-    document = yaml.safe_load(OPENAPI_PATH.read_text(encoding="utf-8"))
+def load_spec() -> dict[str, Any]:
+    """The hand-authored contract, parsed."""
+    document: dict[str, Any] = yaml.safe_load(OPENAPI_PATH.read_text(encoding="utf-8"))
+    return document
+
+
+def spec_json(document: dict[str, Any]) -> bytes:
+    """The contract as the JSON bytes `/api/v1/openapi.json` serves."""
     return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
 
 

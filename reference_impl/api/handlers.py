@@ -2,7 +2,8 @@
 
 Domain errors (`reference_impl.errors`) map to their status in one handler; validation
 errors are cut down to the contract's `ValidationErrorItem` (never the rejected input,
-which may be a password); anything unexpected is a bare 500 with no detail leaked.
+which may be a password); a lost database connection is 503 with `Retry-After`; anything
+else unexpected is a bare 500 with no detail leaked.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Match, Route
 
-from ..errors import ServiceError
+from ..db.engine import connection_lost
+from ..errors import DatabaseUnavailable, ServiceError
 from .responses import json_response
 
 _logger = structlog.get_logger("reference_impl.errors")
@@ -36,6 +39,10 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    # Database errors are answered here, inside the app, rather than by the outermost
+    # handler of `Exception`, which Starlette re-raises to the server after answering.
+    app.add_exception_handler(SQLAlchemyError, _unexpected_error)
+    app.add_exception_handler(OSError, _unexpected_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
 
@@ -80,6 +87,12 @@ async def _validation_error(_request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    if connection_lost(exc):
+        _logger.warning(
+            "database_unavailable", method=request.method, path=request.url.path, error=str(exc)
+        )
+        lost = DatabaseUnavailable()
+        return json_response({"detail": lost.detail}, lost.status_code, lost.headers)
     _logger.error("unhandled_error", method=request.method, path=request.url.path, exc_info=exc)
     return json_response({"detail": "Internal Server Error"}, 500)
 

@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from typing import Literal
 
 import structlog
-from fastapi import APIRouter, Request
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
@@ -15,32 +14,22 @@ from starlette.responses import Response
 from generated.models import Checks, Health, Readiness
 
 from ..deps import RuntimeDep
-from .routing import ContractRoute, LeanRoute
+from .operations import Handlers
 
-router = APIRouter(tags=["health"], route_class=ContractRoute)
+handlers = Handlers()
 _logger = structlog.get_logger("reference_impl.health")
 _PROBE_TIMEOUT = 2.0
-# Serialized once: the probe's answer never changes.
-_HEALTHY = Health(status="healthy").model_dump_json().encode("utf-8")
+# Made once: the probe's answer never changes.
+_HEALTHY = Health(status="healthy")
 
 
-async def health(_request: Request) -> Response:
+@handlers.implements("health")
+async def health() -> Health:
     """Answers while the process serves requests; touches no dependency."""
-    return Response(_HEALTHY, media_type="application/json")
+    return _HEALTHY
 
 
-# A `LeanRoute`: probes come often, and the answer needs no FastAPI machinery at all.
-router.add_api_route(
-    "/health",
-    health,
-    methods=["GET"],
-    operation_id="health",
-    summary="Liveness probe",
-    route_class_override=LeanRoute,
-)
-
-
-@router.get("/health/ready", operation_id="readiness", summary="Readiness probe")
+@handlers.implements("readiness")
 async def readiness(runtime: RuntimeDep) -> Response:
     """200 when the database (and Redis, where configured) answer; 503 naming the failure."""
     database = await _probe("database", runtime.database.ping, SQLAlchemyError)

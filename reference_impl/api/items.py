@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from generated.models import ItemCreate, ItemList, ItemResponse, ItemUpdate
 
 from ..deps import CurrentUser, ItemIdPath, ItemServiceDep, LimitQuery, SkipQuery
-from .routing import API_PREFIX, ContractRoute
+from .operations import Handlers
+from .routing import API_PREFIX
 from .validation import reject_nulls
 
-router = APIRouter(prefix=f"{API_PREFIX}/items", tags=["items"], route_class=ContractRoute)
+handlers = Handlers()
 
 
-@router.get("/", operation_id="listItems", summary="List items")
+@handlers.implements("listItems")
 async def list_items(
     caller: CurrentUser,
     response: Response,
@@ -24,44 +25,37 @@ async def list_items(
     """A page of the caller's items (a superuser's: every item), ordered by id."""
     items, total = await service.page(caller, skip=skip, limit=limit)
     response.headers["X-Total-Count"] = str(total)
-    return ItemList.model_validate(items, from_attributes=True)
+    return items
 
 
-@router.post("/", operation_id="createItem", status_code=201, summary="Create an item")
+@handlers.implements("createItem")
 async def create_item(
     body: ItemCreate, caller: CurrentUser, response: Response, service: ItemServiceDep
 ) -> ItemResponse:
     """A new item owned by the caller."""
     item = await service.create(caller, body)
     response.headers["Location"] = f"{API_PREFIX}/items/{item.id}"
-    return ItemResponse.model_validate(item, from_attributes=True)
+    return item
 
 
-@router.get("/{item_id:id}", operation_id="readItem", summary="Read an item")
+@handlers.implements("readItem")
 async def read_item(
     item_id: ItemIdPath, caller: CurrentUser, service: ItemServiceDep
 ) -> ItemResponse:
     """The item, for its owner or a superuser; 404 for anyone else."""
-    item = await service.get(caller, item_id)
-    return ItemResponse.model_validate(item, from_attributes=True)
+    return await service.get(caller, item_id)
 
 
-@router.patch("/{item_id:id}", operation_id="updateItem", summary="Change an item")
+@handlers.implements("updateItem")
 async def update_item(
     item_id: ItemIdPath, body: ItemUpdate, caller: CurrentUser, service: ItemServiceDep
 ) -> ItemResponse:
     """Change the fields given; `updated_at` is set."""
     reject_nulls(body, "title")
-    item = await service.update(caller, item_id, body)
-    return ItemResponse.model_validate(item, from_attributes=True)
+    return await service.update(caller, item_id, body)
 
 
-@router.delete(
-    "/{item_id:id}", operation_id="deleteItem", status_code=204, summary="Delete an item"
-)
-async def delete_item(
-    item_id: ItemIdPath, caller: CurrentUser, service: ItemServiceDep
-) -> Response:
+@handlers.implements("deleteItem")
+async def delete_item(item_id: ItemIdPath, caller: CurrentUser, service: ItemServiceDep) -> None:
     """Delete the item; afterwards it is 404."""
     await service.delete(caller, item_id)
-    return Response(status_code=204)

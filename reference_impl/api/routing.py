@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import orjson
@@ -10,7 +10,6 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import FormData
-from starlette.routing import request_response
 
 API_PREFIX = "/api/v1"
 
@@ -78,21 +77,3 @@ class ContractRoute(APIRoute):
             return await handler(ContractRequest(request.scope, request.receive))
 
         return contract_handler
-
-
-class LeanRoute(ContractRoute):
-    """An operation whose endpoint takes the `Request` and returns the finished `Response`.
-
-    For the hottest reads, which have no parameters or body to validate: FastAPI's own
-    request handling (dependency solving, exit stacks, response validation) costs more
-    per request than the whole rest of such an operation, and it buys them nothing. The
-    route still is an `APIRoute`, with its operation id, tag and methods (GET stays GET
-    only, no implicit HEAD); errors the endpoint raises reach the app's exception
-    handlers as from any other route.
-    """
-
-    def __init__(
-        self, path: str, endpoint: Callable[[Request], Awaitable[Response]], **kwargs: Any
-    ) -> None:
-        super().__init__(path, endpoint, **kwargs)
-        self.app = request_response(endpoint)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Response
 
 from generated.models import UserCreateRequest, UserList, UserResponse, UserUpdateRequest
 
@@ -13,48 +13,31 @@ from ..deps import (
     SkipQuery,
     UserIdPath,
     UserServiceDep,
-    get_current_user,
 )
-from .responses import model_response
-from .routing import API_PREFIX, ContractRoute, LeanRoute
+from .operations import Handlers
+from .routing import API_PREFIX
 from .validation import reject_nulls
 
-router = APIRouter(prefix=f"{API_PREFIX}/users", tags=["users"], route_class=ContractRoute)
+handlers = Handlers()
 
 
-def _location(user_id: int) -> str:
-    return f"{API_PREFIX}/users/{user_id}"
+@handlers.implements("readCurrentUser")
+async def read_current_user(caller: CurrentUser) -> UserResponse:
+    """The caller's account, as read for this request."""
+    return UserResponse.model_validate(caller, from_attributes=True)
 
 
-async def read_current_user(request: Request) -> Response:
-    """The caller's account (a `UserResponse`)."""
-    caller = await get_current_user(request)
-    return model_response(UserResponse.model_validate(caller, from_attributes=True))
-
-
-# First: the most frequent operation, and routes are matched in order. A `LeanRoute`: it
-# has nothing for FastAPI to validate, and is the service's busiest authenticated read.
-router.add_api_route(
-    "/me",
-    read_current_user,
-    methods=["GET"],
-    operation_id="readCurrentUser",
-    summary="Read the caller's own account",
-    route_class_override=LeanRoute,
-)
-
-
-@router.post("/", operation_id="createUser", status_code=201, summary="Sign up")
+@handlers.implements("createUser")
 async def create_user(
     body: UserCreateRequest, response: Response, service: UserServiceDep
 ) -> UserResponse:
     """Create an account; 400 when the email is taken, whatever its case."""
     user = await service.create(body)
-    response.headers["Location"] = _location(user.id)
+    response.headers["Location"] = f"{API_PREFIX}/users/{user.id}"
     return UserResponse.model_validate(user, from_attributes=True)
 
 
-@router.get("/", operation_id="listUsers", summary="List users (superuser only)")
+@handlers.implements("listUsers")
 async def list_users(
     caller: CurrentSuperuser,
     response: Response,
@@ -68,7 +51,7 @@ async def list_users(
     return UserList.model_validate(users, from_attributes=True)
 
 
-@router.get("/{user_id:id}", operation_id="readUser", summary="Read an account")
+@handlers.implements("readUser")
 async def read_user(
     user_id: UserIdPath, caller: CurrentUser, service: UserServiceDep
 ) -> UserResponse:
@@ -77,7 +60,7 @@ async def read_user(
     return UserResponse.model_validate(user, from_attributes=True)
 
 
-@router.patch("/{user_id:id}", operation_id="updateUser", summary="Change an account")
+@handlers.implements("updateUser")
 async def update_user(
     user_id: UserIdPath, body: UserUpdateRequest, caller: CurrentUser, service: UserServiceDep
 ) -> UserResponse:
@@ -87,12 +70,7 @@ async def update_user(
     return UserResponse.model_validate(user, from_attributes=True)
 
 
-@router.delete(
-    "/{user_id:id}", operation_id="deleteUser", status_code=204, summary="Delete an account"
-)
-async def delete_user(
-    user_id: UserIdPath, caller: CurrentUser, service: UserServiceDep
-) -> Response:
+@handlers.implements("deleteUser")
+async def delete_user(user_id: UserIdPath, caller: CurrentUser, service: UserServiceDep) -> None:
     """Delete the account with its items and refresh tokens."""
     await service.delete(caller, user_id)
-    return Response(status_code=204)

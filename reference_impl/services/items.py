@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
-from generated.models import ItemCreate, ItemUpdate
+from generated.models import ItemCreate, ItemList, ItemResponse, ItemUpdate
 
-from ..db.tables import Item
+from ..db.engine import Database
 from ..db.types import utc_now
 from ..errors import InvalidAccessToken, ItemNotFound
 from ..repositories.accounts import Account
@@ -22,61 +18,54 @@ def _owner_filter(caller: Account) -> int | None:
 
 
 class ItemService:
-    """One item operation, as one unit of work."""
+    """Item operations; each is one statement, so each is atomic on its own."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-        self.items = ItemRepository(session)
+    def __init__(self, database: Database) -> None:
+        self.items = ItemRepository(database)
 
-    async def page(self, caller: Account, *, skip: int, limit: int) -> tuple[Sequence[Item], int]:
+    async def page(self, caller: Account, *, skip: int, limit: int) -> tuple[ItemList, int]:
         """A page of the caller's items (a superuser's: everyone's)."""
         return await self.items.page(owner_id=_owner_filter(caller), skip=skip, limit=limit)
 
-    async def create(self, caller: Account, data: ItemCreate) -> Item:
+    async def create(self, caller: Account, data: ItemCreate) -> ItemResponse:
         """A new item owned by the caller."""
-        item = Item(
-            title=data.title,
-            description=data.description,
-            owner_id=caller.id,
-            created_at=utc_now(),
-            updated_at=None,
-        )
-        self.items.add(item)
+        values = {
+            "title": data.title,
+            "description": data.description,
+            "owner_id": caller.id,
+            "created_at": utc_now(),
+            "updated_at": None,
+        }
         try:
-            await self.session.commit()
+            return await self.items.add(values)
         except IntegrityError as exc:
             # The caller's account was deleted after its token was checked.
-            await self.session.rollback()
             raise InvalidAccessToken() from exc
-        return item
 
-    async def get(self, caller: Account, item_id: int) -> Item:
+    async def get(self, caller: Account, item_id: int) -> ItemResponse:
         """An item the caller may see; anyone else's is as absent as a missing one."""
         item = await self.items.get(item_id, owner_id=_owner_filter(caller))
         if item is None:
             raise ItemNotFound()
         return item
 
-    async def update(self, caller: Account, item_id: int, data: ItemUpdate) -> Item:
+    async def update(self, caller: Account, item_id: int, data: ItemUpdate) -> ItemResponse:
         """Change the fields given, and stamp `updated_at`."""
-        item = await self.get(caller, item_id)
         changes = data.model_fields_set
+        values: dict[str, object] = {}
         if "title" in changes and data.title is not None:
-            item.title = data.title
+            values["title"] = data.title
         if "description" in changes:
-            item.description = data.description
-        if changes:
-            item.updated_at = utc_now()
-        try:
-            await self.session.commit()
-        except StaleDataError as exc:
-            # Deleted by another request after this one read it: as absent as any other.
-            await self.session.rollback()
-            raise ItemNotFound() from exc
+            values["description"] = data.description
+        if not changes:
+            return await self.get(caller, item_id)
+        values["updated_at"] = utc_now()
+        item = await self.items.update(item_id, owner_id=_owner_filter(caller), values=values)
+        if item is None:
+            raise ItemNotFound()
         return item
 
     async def delete(self, caller: Account, item_id: int) -> None:
         """Delete an item the caller may see."""
-        item = await self.get(caller, item_id)
-        await self.items.delete(item.id)
-        await self.session.commit()
+        if not await self.items.delete(item_id, owner_id=_owner_filter(caller)):
+            raise ItemNotFound()

@@ -60,3 +60,70 @@ def test_create_app_reads_the_environment_only_when_called(monkeypatch: object) 
         create_app()
     monkeypatch.setenv("SECRET_KEY", "k" * 40)
     assert create_app().title == "Users and Items API"
+
+
+def test_an_operation_without_a_handler_stops_the_service() -> None:
+    import pytest
+
+    from reference_impl.api import all_handlers
+    from reference_impl.errors import ContractMismatch
+
+    handlers = all_handlers().without("readItem")
+    with pytest.raises(ContractMismatch) as caught:
+        create_app(make_settings(), handlers=handlers)
+    message = str(caught.value)
+    assert message == "operation readItem (GET /api/v1/items/{item_id}) has no handler"
+    assert "\n" not in message
+
+
+def test_a_handler_without_an_operation_stops_the_service() -> None:
+    import pytest
+
+    from reference_impl.api import all_handlers
+    from reference_impl.api.operations import Handlers
+    from reference_impl.errors import ContractMismatch
+
+    extra = Handlers()
+
+    @extra.implements("exportItems")
+    async def export_items() -> None:
+        """Not an operation of the spec."""
+
+    with pytest.raises(ContractMismatch, match=r"implements exportItems, which is not an"):
+        create_app(make_settings(), handlers=all_handlers().merged(extra))
+
+
+def test_routes_take_status_summary_and_tag_from_the_spec() -> None:
+    document = yaml.safe_load(OPENAPI_PATH.read_text(encoding="utf-8"))
+    app = create_app(make_settings())
+    routes = {r.operation_id: r for r in app.routes if isinstance(r, APIRoute)}
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method not in _METHODS:
+                continue
+            route = routes[operation["operationId"]]
+            success = min(int(code) for code in operation["responses"] if code.startswith("2"))
+            assert route.status_code == success
+            assert route.summary == operation["summary"]
+            assert route.tags == operation["tags"]
+            assert re.sub(r"{(\w+):\w+}", r"{\1}", route.path) == path
+
+
+async def test_dependency_overrides_reach_every_route(app: object) -> None:
+    # `/users/me` too: there is no route of its own beside the one request path.
+    from fastapi import FastAPI
+
+    from reference_impl.deps import get_current_user
+    from reference_impl.errors import SuperuserRequired
+
+    assert isinstance(app, FastAPI)
+
+    async def refuse() -> None:
+        raise SuperuserRequired()
+
+    app.dependency_overrides[get_current_user] = refuse
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        for path in ("/api/v1/users/me", "/api/v1/items/", "/api/v1/items/1", "/api/v1/users/1"):
+            answer = await client.get(path, headers={"Authorization": "Bearer x"})
+            assert answer.status_code == 403, path

@@ -2,31 +2,41 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from .conftest import PASSWORD, Api
 
 
-async def test_a_failed_commit_is_not_answered_2xx(
-    api: Api, app: FastAPI, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _, headers = await api.user("ada@example.com")
+async def test_a_failed_commit_is_not_answered_2xx(api: Api, app: FastAPI) -> None:
+    from sqlalchemy import event
 
-    async def failing_commit(self: AsyncSession) -> None:
+    from reference_impl.runtime import Runtime
+
+    _, headers = await api.user("ada@example.com")
+    engine = cast(Runtime, app.state.runtime).database.engine.sync_engine
+
+    def failing_commit(connection: Connection) -> None:
+        # As a COMMIT that fails does: the transaction is over, and nothing was written.
+        connection.exec_driver_sql("ROLLBACK")
         raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
 
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-        with monkeypatch.context() as patch:
-            patch.setattr(AsyncSession, "commit", failing_commit)
+        # Every unit of work commits through the engine: sessions and Core transactions.
+        event.listen(engine, "commit", failing_commit)
+        try:
             item = await client.post("/api/v1/items/", json={"title": "lost"}, headers=headers)
             user = await client.post(
                 "/api/v1/users/", json={"email": "bob@example.com", "password": PASSWORD}
             )
+        finally:
+            event.remove(engine, "commit", failing_commit)
         assert item.status_code >= 500 and user.status_code >= 500
         listed = await client.get("/api/v1/items/", headers=headers)
         assert listed.json() == []
@@ -36,24 +46,22 @@ async def test_a_failed_commit_is_not_answered_2xx(
         assert login.status_code == 401
 
 
-async def test_an_account_deleted_mid_request_is_401_not_500(
-    api: Api, app: FastAPI, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from dataclasses import replace
-
+async def test_an_account_deleted_mid_request_is_401_not_500(api: Api, app: FastAPI) -> None:
+    from reference_impl.deps import get_current_user
+    from reference_impl.repositories.accounts import read_account
     from reference_impl.runtime import Runtime
 
     account, headers = await api.user("ada@example.com")
     runtime: Runtime = app.state.runtime
-    real = await runtime.accounts.read(account["id"])
+    real = await read_account(runtime.database, account["id"])
     assert real is not None
     await api.client.delete(f"/api/v1/users/{account['id']}", headers=headers)
 
-    async def stale_read(_user_id: int) -> object:
+    async def stale_read() -> object:
         # The account check ran just before the delete committed.
-        return replace(real)
+        return real
 
-    monkeypatch.setattr(runtime.accounts, "read", stale_read)
+    app.dependency_overrides[get_current_user] = stale_read
     answer = await api.client.post("/api/v1/items/", json={"title": "orphan"}, headers=headers)
     assert answer.status_code == 401
 

@@ -8,7 +8,6 @@ subclass changes one method and calls the rest as they are.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -16,10 +15,10 @@ from typing import Any
 
 import jwt
 from fastapi import FastAPI, Request
-from fastapi.routing import APIRoute, request_response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from generated.models import Token, UserUpdateRequest
+from reference_impl.db.engine import Database
 from reference_impl.db.tables import User
 from reference_impl.db.types import utc_now
 from reference_impl.deps import (
@@ -44,30 +43,17 @@ __all__ = ["override"]
 
 
 def override(dependency: Callable[..., Any], replacement: Callable[..., Any]) -> Any:
-    """A build step: `app.dependency_overrides[dependency] = replacement`, made effective."""
+    """A build step: `app.dependency_overrides[dependency] = replacement`.
+
+    `create_app` builds its routes for the app it makes, so an override set on the app
+    reaches every route, as the production request path runs them.
+    """
 
     def apply(app: FastAPI) -> FastAPI:
-        _bind_routes(app)
         app.dependency_overrides[dependency] = replacement
         return app
 
     return apply
-
-
-def _bind_routes(app: FastAPI) -> None:
-    """Make `app.dependency_overrides` reach the reference's routes.
-
-    `create_app` extends the app's routes with those of module-level routers, which were
-    built without the app as their overrides provider, so overrides on the app are never
-    consulted. Each route is replaced by a copy bound to this app (the shared originals
-    stay as they are), its handler rebuilt as `APIRoute.__init__` builds it.
-    """
-    for index, route in enumerate(app.router.routes):
-        if isinstance(route, APIRoute):
-            bound = copy.copy(route)
-            bound.dependency_overrides_provider = app
-            bound.app = request_response(bound.get_route_handler())
-            app.router.routes[index] = bound
 
 
 # Tokens --------------------------------------------------------------------------------
@@ -187,8 +173,8 @@ def _user_service(service: type[UserService]) -> Callable[..., UserService]:
 
 
 def _item_service(service: type[ItemService]) -> Callable[..., ItemService]:
-    def build(session: SessionDep) -> ItemService:
-        return service(session)
+    def build(runtime: RuntimeDep) -> ItemService:
+        return service(runtime.database)
 
     return build
 
@@ -232,8 +218,8 @@ class SelfPromotingUserService(UserService):
 class OwnerChoosingItemService(ItemService):
     """Creating an item honours `owner_id` from the body."""
 
-    def __init__(self, session: AsyncSession, requested: dict[str, Any]):
-        super().__init__(session)
+    def __init__(self, database: Database, requested: dict[str, Any]):
+        super().__init__(database)
         self.requested = requested
 
     async def create(self, caller: Account, data: Any) -> Any:
@@ -247,8 +233,8 @@ def _self_promoting(session: SessionDep, runtime: RuntimeDep, request: Request) 
     return SelfPromotingUserService(session, runtime, _stashed(request))
 
 
-def _owner_choosing(session: SessionDep, request: Request) -> ItemService:
-    return OwnerChoosingItemService(session, _stashed(request))
+def _owner_choosing(runtime: RuntimeDep, request: Request) -> ItemService:
+    return OwnerChoosingItemService(runtime.database, _stashed(request))
 
 
 signup_sets_superuser = override(get_user_service, _self_promoting)
