@@ -157,6 +157,28 @@ def mass_assignment(ctx: CheckContext) -> None:
 
 
 @check(
+    "properties.unknown-fields",
+    risk="Unknown fields are silently accepted, which opens the door to mass assignment.",
+    description="A body with a field the contract does not define is 422 (strict bodies).",
+    owasp=Owasp.API3,
+    operations=("createItem", "updateItem", "refreshTokens"),
+)
+def unknown_fields(ctx: CheckContext) -> None:
+    owner = ctx.user("strict")
+    response = ctx.call("createItem", as_=owner, json={"title": "x", "colour": "red"})
+    ctx.expect_status(response, 422, operation="createItem", title="an unknown field was accepted")
+    item = ctx.create_item(owner)
+    response = ctx.call(
+        "updateItem", as_=owner, path={"item_id": item.get("id")}, json={"colour": "red"}
+    )
+    ctx.expect_status(response, 422, operation="updateItem", title="an unknown field was accepted")
+    response = ctx.call("refreshTokens", json={"refresh_token": "x", "colour": "red"})
+    ctx.expect_status(
+        response, 422, operation="refreshTokens", title="an unknown field was accepted"
+    )
+
+
+@check(
     "properties.no-secrets",
     risk="Responses expose passwords, password hashes or secrets.",
     description="No response carries a password, a password hash or a secret.",
