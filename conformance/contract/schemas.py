@@ -6,6 +6,7 @@ The schemas here are the model's: every `$ref` already replaced by what it names
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -116,10 +117,16 @@ def integer_range(schema: Any) -> tuple[int | None, int | None]:
 def sample(schema: Any, *, hint: str = "cf") -> Any:
     """A small value the schema accepts, preferring its own example, default or enum.
 
+    The value is the caller's own (a copy, never the spec's object), so it may be changed.
+
     Deterministic: the same schema and hint give the same value. Strings are built from
     `hint` so that what the run writes is recognisable; where a pattern or a format rules
     that out, a value of the format's own shape is used. None when no value was found.
     """
+    return copy.deepcopy(_sample(schema, hint=hint))
+
+
+def _sample(schema: Any, *, hint: str) -> Any:
     if not isinstance(schema, dict):
         return None
     for key in ("const", "default"):
@@ -136,7 +143,7 @@ def sample(schema: Any, *, hint: str = "cf") -> Any:
         return next((value for value in enum if value is not None), enum[0])
     inner = object_schema(schema)
     if inner is not schema:
-        return sample(inner, hint=hint)
+        return _sample(inner, hint=hint)
     kinds = [kind for kind in types(schema) if kind != "null"] or ["string"]
     kind = kinds[0]
     if kind == "object":

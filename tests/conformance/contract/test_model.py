@@ -97,3 +97,13 @@ def test_write_operations_name_the_rows_of_their_paths(contract) -> None:
     named = contract.rows_named(contract["updateItem"])
     assert [(param, resource.name) for param, resource in named] == [("item_id", "items")]
     assert contract.rows_named(contract["createItem"]) == []
+
+
+def test_a_sample_is_the_callers_own_copy(contract) -> None:
+    from conformance.contract import schemas
+
+    body = contract["createUser"].body
+    first = schemas.sample(body.schema)
+    first["full_name"] = "x" * 300
+    assert schemas.sample(body.schema) != first
+    assert schemas.sample(body.schema)["email"] == first["email"]
