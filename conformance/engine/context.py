@@ -19,7 +19,7 @@ from .http import TargetClient
 from .identities import Identities, Identity
 from .registry import Check
 from .results import Outcome, Status
-from .rows import Row, body_for, listed_rows, success_statuses
+from .rows import Row, body_for, changed_fields, listed_rows, success_statuses
 from .served import ServedDocument
 from .settings import ProfileSettings
 
@@ -301,6 +301,13 @@ class CheckContext:
         if resource.id_param is not None:
             path[resource.id_param] = row_id
         return Row(resource, row_id, body, path, owner, sent)
+
+    def change(self, resource: Resource, row: Row) -> dict[str, Any]:
+        """A change of one writable field of the row; skips when none can be made."""
+        found = changed_fields(resource, row)
+        if not found:
+            self.skip(f"no writable field of {resource.name} can be given another value")
+        return found
 
     def rows_in(self, resource: Resource, response: httpx.Response) -> list[Any]:
         """The rows of a list answer, or a failure when it has none where the spec says."""

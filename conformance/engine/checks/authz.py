@@ -12,7 +12,7 @@ from ...contract import Operation, Resource
 from ..context import CheckContext
 from ..identities import Identity
 from ..registry import Owasp, check
-from ..rows import Row, changed_fields
+from ..rows import Row
 
 
 def _refused(ctx: CheckContext, response: httpx.Response, operation: Operation, title: str) -> None:
@@ -94,9 +94,7 @@ def update_cross_user(ctx: CheckContext) -> None:
         assert resource.update is not None and resource.read is not None
         with ctx.on(resource.update):
             row = ctx.row(resource, owner)
-            change = changed_fields(resource, row)
-            if not change:
-                ctx.skip(f"no writable field of {resource.name} can be given another value")
+            change = ctx.change(resource, row)
             for path in _paths(ctx, resource, row, intruder):
                 response = ctx.send(resource.update, as_=intruder, path=path, json=change)
                 _refused(
