@@ -4,5 +4,9 @@
   defects included (see `../shared/reference/`); the engine must report those defects.
 - `faulty/`: the reference implementation with exactly one clause of the contract broken
   per variant; the engine must name the check that catches each.
+- `boards/`, `members/`: two small APIs unlike users/items, each with a hand-written
+  spec and an in-memory app that conforms to it exactly (and optional planted faults),
+  for running the engine on a contract it has never seen. `apis_common.py` is what they
+  share; `schemathesis_cli.py` runs plain schemathesis on them.
 - `serving.py`: serves any ASGI app on a free loopback port for the length of a test.
 """
