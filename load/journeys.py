@@ -240,7 +240,9 @@ class ApiUser(FastHttpUser):
 
     def create(self, resource: Resource) -> Row | None:
         operation = resource.create
-        if operation is None or not self.ensure_session():
+        if operation is None or resource.name not in self.setup.plan.creatable:
+            return None
+        if not self.ensure_session():
             return None
         rows = tuple((p, r.name) for p, r in self.contract.rows_named(operation))
         try:

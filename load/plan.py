@@ -53,6 +53,7 @@ class Plan:
 
     tasks: dict[str, Task]
     resources: dict[str, Resource]
+    creatable: frozenset[str] = frozenset()
     skipped: tuple[str, ...] = ()
 
     @property
@@ -78,17 +79,24 @@ def build_plan(contract: Contract) -> Plan:
     tasks: dict[str, Task] = {}
     skipped: list[str] = []
     resources = {r.name: r for r in contract.resources if r.name != account}
+    # The journeys make only rows they can delete, so that a run leaves nothing behind.
+    creatable = {
+        name for name, r in resources.items() if r.create is not None and r.delete is not None
+    }
     for resource in resources.values():
         for action, operation in resource.operations:
-            if action != "create" and action != "list" and resource.create is None:
+            if action != "list" and resource.name not in creatable:
                 # Rows a user did not make are not its to read, change or delete.
-                skipped.append(f"{operation.operation_id}: {resource.name} has no create")
+                why = "no create" if resource.create is None else "no delete"
+                skipped.append(f"{operation.operation_id}: {resource.name} has {why}")
                 continue
             rows = tuple((param, r.name) for param, r in contract.rows_named(operation))
             filled = {param for param, _ in rows}
             unknown = [p.name for p in operation.path_parameters if p.name not in filled]
-            if unknown or any(name not in resources for _, name in rows):
-                skipped.append(f"{operation.operation_id}: no row fills {', '.join(unknown)}")
+            parents = [name for _, name in rows if name != resource.name]
+            if unknown or any(name not in creatable for name in parents):
+                missing = ", ".join(unknown) or ", ".join(parents)
+                skipped.append(f"{operation.operation_id}: no row of its own fills {missing}")
                 continue
             if action in ("read", "update", "replace", "delete") and (
                 not rows or rows[-1][1] != resource.name
@@ -109,7 +117,7 @@ def build_plan(contract: Contract) -> Plan:
             tasks.setdefault(
                 found.operation_id, Task(found.operation_id, role.value, role.value, found)
             )
-    return Plan(tasks, resources, tuple(skipped))
+    return Plan(tasks, resources, frozenset(creatable), tuple(skipped))
 
 
 def request_body(operation: Operation, hint: str, rng: random.Random) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conformance.targets import members
 from tests.conformance.targets.boards import SPEC_PATH, create_app
 from tests.conformance.targets.serving import serve
 
@@ -86,7 +88,9 @@ def boards() -> Iterator[tuple[str, Recorder]]:
         yield url, recorder
 
 
-def load(url: str, *args: str, report_dir: Path) -> subprocess.CompletedProcess[str]:
+def load(
+    url: str, *args: str, report_dir: Path, spec: Path = SPEC_PATH
+) -> subprocess.CompletedProcess[str]:
     command = [
         sys.executable,
         "-m",
@@ -95,7 +99,7 @@ def load(url: str, *args: str, report_dir: Path) -> subprocess.CompletedProcess[
         "--url",
         url,
         "--spec",
-        str(SPEC_PATH),
+        str(spec),
         "--users",
         "4",
         "--spawn-rate",
@@ -192,3 +196,42 @@ def test_a_selector_of_another_spec_is_refused_with_the_valid_ones(option, says,
     assert says in result.stderr
     assert "getBoard" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_a_configured_identity_is_used_where_the_spec_has_no_sign_up(tmp_path):
+    account = {"handle": "loadtester", "passphrase": "a-long-passphrase"}
+    (tmp_path / "conformance.toml").write_text(
+        '[[identity]]\nname = "tester"\nusername = "loadtester"\npassword = "a-long-passphrase"\n',
+        "utf-8",
+    )
+    with serve(members.create_app()) as url:
+        assert httpx.post(f"{url}/members", json=account).status_code == 201
+        result = load(url, "--run-time", "5s", spec=members.SPEC_PATH, report_dir=tmp_path / "out")
+        assert result.returncode == 0, result.stdout + result.stderr
+        report = summary(tmp_path / "out")
+        requested = {row["endpoint"] for row in report["endpoints"] if row["requests"]}
+        assert {"POST /tokens", "POST /notes", "GET /notes", "GET /notes/{note_id}"} <= requested
+        assert report["total"]["failures"] == 0, report["failures"]
+        # The configured account stays, and the notes the run wrote in it are gone.
+        assert report["cleanup"]["accounts_created"] == 0
+        assert report["cleanup"]["rows_made"] > 0
+        assert report["cleanup"]["rows_left"] == 0
+        login = {"handle": "loadtester", "passphrase": "a-long-passphrase"}
+        token = httpx.post(f"{url}/tokens", json=login).json()["access_token"]
+        notes = httpx.get(f"{url}/notes", headers={"Authorization": f"Bearer {token}"})
+        assert notes.json() == []
+
+
+def test_locust_s_own_command_line_takes_the_spec_from_the_environment(boards, tmp_path):
+    url, _ = boards
+    locustfile = Path(__file__).parents[2] / "load" / "locustfile.py"
+    command = [sys.executable, "-m", "locust", "-f", str(locustfile), "--host", url]
+    command += ["--headless", "-u", "2", "-r", "2", "-t", "5s", "--only-summary"]
+    command += ["--think-time", "0.1"]
+    environment = {**os.environ, "CONFORMANCE_SPEC": str(SPEC_PATH)}
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=120, cwd=tmp_path, env=environment
+    )
+    # Locust exits 1 on any failed request.
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"GET +/v2/boards/\{board_id\}/cards +[1-9]", result.stdout + result.stderr)
