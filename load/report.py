@@ -150,9 +150,12 @@ def print_report(report: RunReport, console: Console, files: Sequence[Path]) -> 
         "(latencies in ms)",
         markup=False,
     )
-    # Never truncate an endpoint's name or a figure, even on a narrow (or no) terminal.
+    # Piped to a file or CI's log, no column is cut to rich's default 80 characters.
     names = max((len(stats.key) for stats in run.endpoints), default=13)
-    console.print(_endpoint_table(run), width=max(console.width, names + 60))
+    table_console = console
+    if not console.is_terminal and console.width < names + 60:
+        table_console = Console(file=console.file, width=names + 60, highlight=False)
+    table_console.print(_endpoint_table(run))
     if report.failures:
         console.print("\nfailures:")
         for failure in report.failures[:10]:
