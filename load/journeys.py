@@ -216,7 +216,8 @@ class ApiUser(FastHttpUser):
         if tokens is None:
             return False
         self.access_token = tokens.access
-        self.refresh_token = tokens.refresh
+        # An answer without a refresh token (no rotation) leaves the one held in use.
+        self.refresh_token = tokens.refresh or self.refresh_token
         self.refresh_at = time.monotonic() + REFRESH_AT * tokens.lifetime
         return True
 
@@ -342,9 +343,17 @@ class ApiUser(FastHttpUser):
         delete = self.roles.get(RoleName.DELETE_ACCOUNT)
         if self.signed_up and delete is not None and self.ensure_session(client, CLEANUP_SUFFIX):
             params: dict[str, object] = {}
+            current = self.roles.get(RoleName.CURRENT_ACCOUNT)
+            if delete.path_parameters and self.account_id is None and current is not None:
+                answer = self.call(current, {}, client=client, suffix=CLEANUP_SUFFIX)
+                self.account_id = accounts.account_id(self.contract, answer or {})
             if delete.path_parameters:
                 params = {delete.path_parameters[-1].name: self.account_id}
-            if self.call(delete, params, client=client, suffix=CLEANUP_SUFFIX) is not None:
+            if (delete.path_parameters and self.account_id is None) or self.call(
+                delete, params, client=client, suffix=CLEANUP_SUFFIX
+            ) is None:
+                logger.warning("could not delete the account %s", self.identifier)
+            else:
                 Process.tally.accounts_deleted += 1
         self.signed_up = False
         save_tally()

@@ -144,7 +144,7 @@ def start_test(environment: Environment, **_kwargs: Any) -> None:
 
 def prepare_setup(options: Any) -> None:
     """Load the contract and its plan (again only when the options changed) and the mix."""
-    from conformance.contract import load_contract
+    from conformance.contract import accounts, load_contract
     from conformance.engine.settings import CONFIG_FILE, load_config
 
     key = (options.spec, options.conformance_config, options.seed)
@@ -155,7 +155,11 @@ def prepare_setup(options: Any) -> None:
             raise ValueError(f"--conformance-config {config}: no such file")
         _, roles, identities = load_config(config) if config.is_file() else ((), {}, ())
         contract = load_contract(options.spec or None, role_overrides=roles)
-        Process.setup = Setup(contract, build_plan(contract), identities, options.seed)
+        plan = build_plan(contract)
+        problem = accounts.signup_problem(contract.roles)
+        if plan.secured and problem and not identities:
+            raise ValueError(f"{problem}, or give accounts as [[identity]] in {CONFIG_FILE}")
+        Process.setup = Setup(contract, plan, identities, options.seed)
         Process.key = key
     ApiUser.tasks = weighted_tasks(Process.setup.plan, options.mix)  # type: ignore[assignment]
     if options.status_dir:
