@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
+from conformance.embedded import free_port
 from tests.conformance.targets import members
 from tests.conformance.targets.boards import SPEC_PATH, create_app
 from tests.conformance.targets.serving import serve
@@ -235,3 +236,58 @@ def test_locust_s_own_command_line_takes_the_spec_from_the_environment(boards, t
     # Locust exits 1 on any failed request.
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"GET +/v2/boards/\{board_id\}/cards +[1-9]", result.stdout + result.stderr)
+
+
+def test_a_master_forwards_the_spec_to_its_worker(boards, tmp_path):
+    url, recorder = boards
+    locustfile = str(Path(__file__).parents[2] / "load" / "locustfile.py")
+    port = str(free_port())
+    locust = [sys.executable, "-m", "locust", "-f", locustfile]
+    # The worker is given no spec at all: it runs the one its master names.
+    worker = subprocess.Popen(
+        [*locust, "--worker", "--master-host", "127.0.0.1", "--master-port", port],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    try:
+        master = subprocess.run(
+            [
+                *locust,
+                "--master",
+                "--master-bind-host",
+                "127.0.0.1",
+                "--master-bind-port",
+                port,
+                "--expect-workers",
+                "1",
+                "--headless",
+                "-u",
+                "2",
+                "-r",
+                "2",
+                "-t",
+                "5s",
+                "--host",
+                url,
+                "--spec",
+                str(SPEC_PATH),
+                "--think-time",
+                "0.1",
+                "--only-summary",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
+    finally:
+        try:
+            worker.wait(timeout=30)  # A worker quits with its master.
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+    assert master.returncode == 0, master.stdout + master.stderr
+    assert re.search(r"POST +/v2/boards +[1-9]", master.stdout + master.stderr)
+    assert len(recorder.signups) == 2
