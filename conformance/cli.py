@@ -121,7 +121,9 @@ def load(
     ] = None,
     mix: Annotated[
         str | None,
-        typer.Option(help="Task weights, e.g. 'read_item=30,create_item=1' (see load/mix.py)."),
+        typer.Option(
+            help="Task weights by operationId or resource.action: 'getBoard=30,cards.create=1'."
+        ),
     ] = None,
     think_time: Annotated[
         str | None, typer.Option(help="Seconds between a user's tasks: N or MIN-MAX (0.5-1.5).")
@@ -130,8 +132,17 @@ def load(
         Path | None,
         typer.Option(help="Where the HTML, CSV and JSON reports go (reports/load-<time>)."),
     ] = None,
+    spec: Annotated[
+        str | None,
+        typer.Option(help="The contract, a path or URL (default: the bundled spec/openapi.yaml)."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="[roles] and [[identity]] (default: ./conformance.toml when it exists)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="The seed of the request bodies and choices.")] = 0,
 ) -> None:
-    """Load a deployment with the contract's journeys; exit 1 if an SLO fails."""
+    """Load a deployment with the journeys of its contract; exit 1 if an SLO fails."""
     from load.runner import prepare, run_load
 
     settings = prepare(
@@ -145,6 +156,9 @@ def load(
         arrival_rate=arrival_rate,
         mix=mix,
         think_time=think_time,
+        spec=spec,
+        config=config,
+        seed=seed,
     )
     try:
         report = run_load(settings, out_console)

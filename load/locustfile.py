@@ -5,10 +5,17 @@
     locust -f load/locustfile.py --host URL --headless -u 50 -t 1m --processes 4
     locust -f load/locustfile.py --master ...  /  locust -f load/locustfile.py --worker ...
 
+The journeys come from a spec: `--spec PATH|URL` (or the `CONFORMANCE_SPEC` environment
+variable; default the bundled spec/openapi.yaml), with `[roles]` and `[[identity]]` read
+from `--conformance-config` (or `CONFORMANCE_CONFIG`; default ./conformance.toml when it exists).
+
 Options added to Locust's (all shown in the web UI as well, and forwarded by a master to
 its workers):
 
-    --mix 'read_item=30,create_item=1'   change the weights of the request mix (load.mix)
+    --spec PATH|URL                      the contract whose journeys are run
+    --mix 'getBoard=30,cards.create=1'   change the weights of the tasks (operationIds or
+                                         resource.action shorthands; see load.plan)
+    --seed 7                             the seed of the request bodies and choices
     --think-time 0.5-1.5                 seconds between two tasks of one user
     --arrival-rate 200                   open model: start 200 requests/s in all, whatever
                                          the latency, using the users as a pool
@@ -31,9 +38,11 @@ from locust.env import Environment
 from locust.event import EventHook
 from locust.runners import MasterRunner, WorkerRunner
 
-from load.journeys import ApiUser, Process, weighted_tasks
-from load.mix import DEFAULT_MIX, DEFAULT_THINK_TIME, parse_mix, parse_think_time
+from conformance.errors import ConformanceError
+from load.journeys import ApiUser, Process, Setup, weighted_tasks
+from load.mix import DEFAULT_THINK_TIME, parse_think_time
 from load.pacing import ArrivalPacer
+from load.plan import build_plan
 
 __all__ = ["ApiUser"]
 
@@ -51,10 +60,24 @@ def listen(hook: EventHook) -> Callable[[Handler], Handler]:
 @listen(events.init_command_line_parser)
 def add_options(parser: Any, **_kwargs: Any) -> None:
     parser.add_argument(
+        "--spec",
+        default=os.environ.get("CONFORMANCE_SPEC", ""),
+        help="The contract (a path or URL) whose journeys are run; default $CONFORMANCE_SPEC, "
+        "else the bundled spec/openapi.yaml",
+    )
+    parser.add_argument(
+        "--conformance-config",
+        default=os.environ.get("CONFORMANCE_CONFIG", ""),
+        help="conformance.toml with [roles] and [[identity]] (default ./conformance.toml)",
+    )
+    parser.add_argument(
         "--mix",
         default="",
-        help="Weights of the request mix as task=weight,... The tasks and their defaults: "
-        + ", ".join(f"{name}={weight}" for name, weight in DEFAULT_MIX.items()),
+        help="Weights of the tasks as task=weight,...: a task is an operationId or a "
+        "resource.action shorthand (boards.read, cards.create, current_account, refresh)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="The seed of the request bodies and choices"
     )
     parser.add_argument(
         "--think-time",
@@ -82,9 +105,9 @@ def check_options(environment: Environment, **_kwargs: Any) -> None:
     if options is None:
         return
     try:
-        parse_mix(options.mix)
+        prepare_setup(options)
         parse_think_time(options.think_time)
-    except ValueError as exc:
+    except (ValueError, ConformanceError) as exc:
         raise SystemExit(f"load/locustfile.py: {exc}") from None
     if options.arrival_rate < 0:
         raise SystemExit("load/locustfile.py: --arrival-rate must be 0 (off) or positive")
@@ -112,11 +135,35 @@ def start_test(environment: Environment, **_kwargs: Any) -> None:
         # Workers each hold a share of the arrival rate; the master tells them which.
         options.arrival_share = 1.0 / max(runner.worker_count, 1)
         return
-    ApiUser.tasks = weighted_tasks(options.mix)  # type: ignore[assignment]
+    prepare_setup(options)
     rate = options.arrival_rate * getattr(options, "arrival_share", 1.0)
     Process.pacer = ArrivalPacer(rate) if rate > 0 else None
     if Process.pacer is not None and options.status_dir and runner is not None:
         runner.greenlet.spawn(_write_arrivals, Path(options.status_dir))
+
+
+def prepare_setup(options: Any) -> None:
+    """Load the contract and its plan (again only when the options changed) and the mix."""
+    from conformance.contract import accounts, load_contract
+    from conformance.engine.settings import CONFIG_FILE, load_config
+
+    key = (options.spec, options.conformance_config, options.seed)
+    if Process.setup is None or Process.key != key:
+        given = options.conformance_config
+        config = Path(given) if given else Path.cwd() / CONFIG_FILE
+        if given and not config.is_file():
+            raise ValueError(f"--conformance-config {config}: no such file")
+        _, roles, identities = load_config(config) if config.is_file() else ((), {}, ())
+        contract = load_contract(options.spec or None, role_overrides=roles)
+        plan = build_plan(contract)
+        problem = accounts.signup_problem(contract.roles)
+        if plan.secured and problem and not identities:
+            raise ValueError(f"{problem}, or give accounts as [[identity]] in {CONFIG_FILE}")
+        Process.setup = Setup(contract, plan, identities, options.seed)
+        Process.key = key
+    ApiUser.tasks = weighted_tasks(Process.setup.plan, options.mix)  # type: ignore[assignment]
+    if options.status_dir:
+        Process.status_dir = Path(options.status_dir)
 
 
 @listen(events.test_stop)

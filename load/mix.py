@@ -1,6 +1,6 @@
 """The journey's request mix and think time, as a user writes them on the command line.
 
-    --mix 'read_me=10,list_items=10,read_item=15,create_item=3'   (the rest keep theirs)
+    --mix 'getBoard=30,cards.create=1'   (operationIds or resource.action; the rest keep theirs)
     --think-time 0.5-1.5     (seconds between two requests of one user; `0` for none)
 
 Parsed here, without Locust, so that `conformance load` rejects a bad value before a
@@ -10,32 +10,26 @@ Locust process is started, and the locustfile applies exactly the same rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-__all__ = ["DEFAULT_MIX", "DEFAULT_THINK_TIME", "format_mix", "parse_mix", "parse_think_time"]
+__all__ = ["DEFAULT_THINK_TIME", "format_mix", "parse_mix", "parse_think_time"]
 
-# Read-heavy, as most APIs are: one write for every few reads. Items are created a
-# little more often than deleted, so every user's list grows during a run.
-DEFAULT_MIX: dict[str, int] = {
-    "read_me": 10,
-    "list_items": 10,
-    "read_item": 15,
-    "create_item": 3,
-    "update_item": 2,
-    "delete_item": 2,
-    "refresh": 1,
-}
 DEFAULT_THINK_TIME = "0.5-1.5"
 
 _THINK_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?)\s*)?$")
 
 
-def parse_mix(text: str | None) -> dict[str, int]:
-    """The default mix with the weights given in `text` (`task=weight,...`) replaced.
+def parse_mix(
+    text: str | None, defaults: Mapping[str, int], aliases: Mapping[str, str] | None = None
+) -> dict[str, int]:
+    """The default weights with those given in `text` (`task=weight,...`) replaced.
 
-    Raises `ValueError` naming the problem: an unknown task, a weight that is not a
-    whole number >= 0, or a mix in which every weight is zero.
+    A task is named by its operationId or a shorthand of `aliases` (`boards.read`).
+    Raises `ValueError` naming the problem: an unknown task (with the list of known
+    ones), a weight that is not a whole number >= 0, or a mix in which every weight is 0.
     """
-    mix = dict(DEFAULT_MIX)
+    mix = dict(defaults)
+    aliases = aliases or {}
     for part in (text or "").split(","):
         if not part.strip():
             continue
@@ -43,14 +37,23 @@ def parse_mix(text: str | None) -> dict[str, int]:
         name = name.strip()
         if not equals:
             raise ValueError(f"{part.strip()!r} is not task=weight")
-        if name not in DEFAULT_MIX:
-            raise ValueError(f"unknown task {name!r}; the tasks are {', '.join(DEFAULT_MIX)}")
+        name = aliases.get(name, name)
+        if name not in defaults:
+            known = ", ".join(
+                f"{task} ({short})" if (short := _shorthand(task, aliases)) else task
+                for task in defaults
+            )
+            raise ValueError(f"unknown task {name!r}; the tasks are {known}")
         if not weight.strip().isdigit():
             raise ValueError(f"the weight of {name!r} must be a whole number >= 0")
         mix[name] = int(weight)
     if not any(mix.values()):
         raise ValueError("every weight is zero: nothing would be requested")
     return mix
+
+
+def _shorthand(task: str, aliases: Mapping[str, str]) -> str | None:
+    return next((short for short, name in aliases.items() if name == task), None)
 
 
 def format_mix(mix: dict[str, int]) -> str:

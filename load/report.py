@@ -45,6 +45,8 @@ class RunReport:
     failures: list[Failure] = field(default_factory=list)
     accounts_created: int = 0
     accounts_deleted: int = 0
+    rows_made: int = 0
+    rows_left: int = 0
     arrivals: Mapping[str, int] | None = None
     settings: Mapping[str, Any] = field(default_factory=dict)
 
@@ -99,6 +101,8 @@ def write_reports(report: RunReport, folder: Path) -> list[Path]:
         "cleanup": {
             "accounts_created": report.accounts_created,
             "accounts_deleted": report.accounts_deleted,
+            "rows_made": report.rows_made,
+            "rows_left": report.rows_left,
         },
         "arrivals": dict(report.arrivals) if report.arrivals is not None else None,
     }
@@ -146,7 +150,12 @@ def print_report(report: RunReport, console: Console, files: Sequence[Path]) -> 
         "(latencies in ms)",
         markup=False,
     )
-    console.print(_endpoint_table(run))
+    # Piped to a file or CI's log, no column is cut to rich's default 80 characters.
+    names = max((len(stats.key) for stats in run.endpoints), default=13)
+    table_console = console
+    if not console.is_terminal and console.width < names + 60:
+        table_console = Console(file=console.file, width=names + 60, highlight=False)
+    table_console.print(_endpoint_table(run))
     if report.failures:
         console.print("\nfailures:")
         for failure in report.failures[:10]:
@@ -157,9 +166,10 @@ def print_report(report: RunReport, console: Console, files: Sequence[Path]) -> 
         scheduled, dropped = report.arrivals["scheduled"], report.arrivals["dropped"]
         note = " (no free user: raise --users)" if dropped else ""
         console.print(f"\narrivals: {scheduled:,} scheduled, {dropped:,} dropped{note}")
+    left = f", {report.rows_left:,} left" if report.rows_left else ", none left"
     console.print(
-        f"\ncleanup: {report.accounts_deleted} of {report.accounts_created} accounts "
-        "made by the run deleted, with their items"
+        f"\ncleanup: {report.accounts_deleted} of {report.accounts_created} accounts made by "
+        f"the run deleted; {report.rows_made:,} rows made{left}"
     )
     if report.results:
         console.print()

@@ -31,13 +31,15 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
-from conformance.contract import load_contract
+from conformance.contract import Contract, accounts, load_contract
+from conformance.engine.settings import CONFIG_FILE, load_config
 from conformance.errors import InternalError, TargetError, UsageError
 
 from .endpoints import contract_endpoints
 from .mix import format_mix, parse_mix, parse_think_time
+from .plan import build_plan
 from .report import Failure, RunReport, print_report, write_reports
-from .results import CLEANUP_SUFFIX, RunStats, read_locust_json
+from .results import read_locust_json
 from .slo import Slo, evaluate, parse_slo
 
 __all__ = ["LoadSettings", "parse_run_time", "prepare", "run_load"]
@@ -62,6 +64,9 @@ class LoadSettings:
     arrival_rate: float | None = None
     mix: str = ""
     think_time: str | None = None
+    spec: str | None = None
+    config: Path | None = None
+    seed: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -96,10 +101,32 @@ def prepare(
     arrival_rate: float | None,
     mix: str | None,
     think_time: str | None,
+    spec: str | None = None,
+    config: Path | None = None,
+    seed: int = 0,
 ) -> LoadSettings:
     """Validate every option, without sending anything; raise `UsageError` on the first bad one."""
     seconds = parse_run_time(run_time)
-    endpoints = contract_endpoints(load_contract(None))
+    if spec and not spec.startswith(("http://", "https://")):
+        spec = str(Path(spec).resolve())
+    path = config if config is not None else Path.cwd() / CONFIG_FILE
+    if config is not None and not config.is_file():
+        raise UsageError(f"--config {config}: no such file")
+    _, roles, identities = load_config(path) if path.is_file() else ((), {}, ())
+    contract = load_contract(spec, role_overrides=roles)
+    plan = build_plan(contract)
+    if not plan.tasks:
+        raise UsageError(
+            f"{contract.source} gives the journeys nothing to do: no resource with a create "
+            "or a list, and no current-account read",
+            hint="see `conformance inspect --spec ...`",
+        )
+    if plan.secured and not identities and accounts.signup_problem(contract.roles):
+        raise UsageError(
+            str(accounts.signup_problem(contract.roles)),
+            hint="or give accounts as [[identity]] in conformance.toml",
+        )
+    endpoints = contract_endpoints(contract)
     parsed = [parse_slo(text, endpoints) for text in slos]
     if not url.startswith(("http://", "https://")):
         raise UsageError(f"--url {url!r} is not an http(s) URL", hint="e.g. http://127.0.0.1:8000")
@@ -112,7 +139,7 @@ def prepare(
     if processes is not None and processes < 1:
         raise UsageError("--processes must be at least 1")
     try:
-        mix_text = format_mix(parse_mix(mix)) if mix else ""
+        mix_text = format_mix(parse_mix(mix, plan.defaults, plan.aliases)) if mix else ""
         if think_time is not None:
             parse_think_time(think_time)
     except ValueError as exc:
@@ -134,22 +161,42 @@ def prepare(
         arrival_rate=arrival_rate,
         mix=mix_text,
         think_time=think_time,
+        spec=spec,
+        config=path.resolve() if path.is_file() else None,
+        seed=seed,
+        extra={"contract": contract},
     )
 
 
-def check_reachable(url: str) -> None:
-    """Raise `TargetError` unless `url` answers `GET /health` with 200."""
+def check_reachable(url: str, contract: Contract | None = None) -> None:
+    """Raise `TargetError` unless the target answers.
+
+    The probe is the contract's first public GET without parameters in its path (a
+    health check, often), which must answer a 2xx; when the spec has none, the server
+    root, for which any HTTP answer will do.
+    """
+    probe = next(
+        (
+            op
+            for op in (contract or ())
+            if op.method == "get" and not op.secured and not op.path_parameters
+        ),
+        None,
+    )
+    target = f"{url}{probe.path}" if probe is not None else f"{url}/"
     try:
-        response = httpx.get(f"{url}/health", timeout=5.0)
+        response = httpx.get(target, timeout=5.0)
     except httpx.HTTPError as exc:
         raise TargetError(
             f"cannot reach {url}: {exc or type(exc).__name__}",
             url=url,
             hint="is the service running?",
         ) from exc
-    if response.status_code != 200:
+    if probe is not None and not 200 <= response.status_code < 300:
         raise TargetError(
-            f"{url}/health answered {response.status_code}, not 200", url=url, hint="is it the API?"
+            f"{target} ({probe.operation_id}) answered {response.status_code}, not a 2xx",
+            url=url,
+            hint="is it the API the spec describes?",
         )
 
 
@@ -192,12 +239,19 @@ def locust_command(settings: LoadSettings, status_dir: Path) -> list[str]:
         command += ["--mix", settings.mix]
     if settings.think_time is not None:
         command += ["--think-time", settings.think_time]
+    if settings.spec:
+        command += ["--spec", settings.spec]
+    if settings.config is not None:
+        command += ["--conformance-config", str(settings.config)]
+    if settings.seed:
+        command += ["--seed", str(settings.seed)]
     return command
 
 
 def run_load(settings: LoadSettings, console: Console) -> RunReport:
     """Run Locust against the target, then report; the caller turns `passed` into an exit code."""
-    check_reachable(settings.url)
+    contract = settings.extra.get("contract")
+    check_reachable(settings.url, contract if isinstance(contract, Contract) else None)
     settings.report_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="conformance-load-") as scratch:
         status_dir = Path(scratch)
@@ -228,13 +282,16 @@ def run_load(settings: LoadSettings, console: Console) -> RunReport:
         stats = read_locust_json(settings.report_dir / "locust.json")
         failures = _read_failures(status_dir / "failures.json")
         arrivals = _read_arrivals(status_dir) if settings.arrival_rate else None
+        cleanup = _read_cleanup(status_dir)
     report = RunReport(
         url=settings.url,
         stats=stats,
         results=evaluate(settings.slos, stats),
         failures=failures,
-        accounts_created=_successes(stats, "POST /api/v1/users/"),
-        accounts_deleted=_cleanup_deletions(stats),
+        accounts_created=cleanup["accounts_made"],
+        accounts_deleted=cleanup["accounts_deleted"],
+        rows_made=cleanup["rows_made"],
+        rows_left=cleanup["rows_left"],
         arrivals=arrivals,
         settings={
             "run_time_s": settings.run_time,
@@ -243,6 +300,8 @@ def run_load(settings: LoadSettings, console: Console) -> RunReport:
             "processes": settings.processes or 1,
             "arrival_rate": settings.arrival_rate,
             "mix": settings.mix or "default",
+            "spec": settings.spec or "bundled",
+            "seed": settings.seed,
         },
     )
     files = [
@@ -321,17 +380,15 @@ def _read_arrivals(status_dir: Path) -> dict[str, int]:
     return {"scheduled": scheduled, "dropped": dropped}
 
 
-def _successes(stats: RunStats, key: str) -> int:
-    row = stats.find(key)
-    return row.requests - row.failures if row else 0
-
-
-def _cleanup_deletions(stats: RunStats) -> int:
-    return sum(
-        row.requests - row.failures
-        for row in stats.cleanup
-        if row.method == "DELETE" and row.name.endswith(CLEANUP_SUFFIX)
-    )
+def _read_cleanup(status_dir: Path) -> dict[str, int]:
+    """The cleanup counts of every Locust process, added up."""
+    keys = ("accounts_made", "accounts_deleted", "rows_made", "rows_deleted", "rows_left")
+    found = dict.fromkeys(keys, 0)
+    for path in status_dir.glob("cleanup-*.json"):
+        data = _read_json(path) or {}
+        for key in keys:
+            found[key] += int(data.get(key, 0))
+    return found
 
 
 def _log_tail(log_path: Path) -> str:

@@ -141,7 +141,10 @@ def _resolve(selector: str, text: str, endpoints: Sequence[Endpoint]) -> Endpoin
         return Endpoint(method.upper(), path)
     names = [e.key for e in endpoints] + [e.operation_id for e in endpoints if e.operation_id]
     close = difflib.get_close_matches(selector, names, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}?" if close else "name it as 'METHOD /path' or operationId"
+    known = ", ".join(e.operation_id or e.key for e in endpoints)
+    hint = f"the operations are {known}"
+    if close:
+        hint = f"did you mean {close[0]!r}? {hint}"
     raise UsageError(f"the SLO {text!r} names no operation of the contract", hint=hint)
 
 

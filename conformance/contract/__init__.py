@@ -6,6 +6,7 @@ model.py      `Contract`: typed operations, parameters, bodies, responses, secur
 roles.py      sign-up, token, refresh, logout, ... inferred (or set in conformance.toml)
 resources.py  collections and their items: ids, lists, pagination, server-owned fields
 schemas.py    questions asked of a resolved schema, and a valid sample value
+accounts.py   what to send to sign up, log in and refresh, and what the answer holds
 """
 
 from .loader import DEFAULT_SPEC, load_document

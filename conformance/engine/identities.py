@@ -12,8 +12,6 @@ deleted. Admin credentials, when given, are only ever used to read and to be ref
 from __future__ import annotations
 
 import itertools
-import re
-import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from ..contract import Contract, RoleName, schemas
+from ..contract import Contract, RoleName, accounts
 from .http import TargetClient, json_body
 from .settings import ConfiguredIdentity
 
@@ -119,24 +117,7 @@ class Identities:
     @property
     def signup_problem(self) -> str | None:
         """Why the run cannot sign up accounts of its own, or None when it can."""
-        signup = self.roles.get(RoleName.SIGNUP)
-        if signup is None:
-            return (
-                "the run cannot sign up accounts: no sign-up operation was found (set "
-                '`[roles] signup = "<operationId>"` in conformance.toml)'
-            )
-        if self.roles.get(RoleName.TOKEN) is None:
-            return (
-                "the run cannot log in: no token operation was found (set "
-                '`[roles] token = "<operationId>"` in conformance.toml)'
-            )
-        creds = self.credentials
-        if creds is None or creds.signup_identifier is None or creds.signup_secret is None:
-            problem = "; ".join(self.roles.problems) or (
-                f"{signup.operation_id} and the token operation share no credential fields"
-            )
-            return f"the run cannot sign up accounts: {problem}"
-        return None
+        return accounts.signup_problem(self.roles)
 
     @property
     def can_sign_up(self) -> bool:
@@ -156,40 +137,14 @@ class Identities:
     identifier_for = email_for
 
     def _username(self, text: str) -> str:
-        signup = self.roles.get(RoleName.SIGNUP)
-        creds = self.credentials
-        schema: dict[str, Any] = {}
-        if signup is not None and signup.body is not None and creds and creds.signup_identifier:
-            schema = signup.body.properties.get(creds.signup_identifier, {})
-        low, high = schemas.string_length(schema)
-        pattern = schemas.object_schema(schema).get("pattern")
-        for candidate in (text.lower(), re.sub(r"[^a-z0-9]", "", text.lower())):
-            value = candidate[:high] if high else candidate
-            value = value + "0" * max(0, low - len(value))
-            if not isinstance(pattern, str) or re.search(pattern, value):
-                return value
-        return value
+        return accounts.username_for(self.roles, text)
 
     def _password(self) -> str:
-        signup = self.roles.get(RoleName.SIGNUP)
-        creds = self.credentials
-        schema: dict[str, Any] = {}
-        if signup is not None and signup.body is not None and creds and creds.signup_secret:
-            schema = signup.body.properties.get(creds.signup_secret, {})
-        low, high = schemas.string_length(schema)
-        password = secrets.token_urlsafe(max(12, low))
-        return password[:high] if high else password
+        return accounts.password_for(self.roles)
 
     def signup_body(self, identifier: str, password: str, label: str) -> dict[str, Any]:
         """The sign-up's body: its required fields sampled from the schema, our credentials."""
-        signup = self.roles.get(RoleName.SIGNUP)
-        creds = self.credentials
-        assert signup is not None and creds is not None  # checked by signup_problem
-        body = schemas.sample(signup.body.schema, hint=f"cf-{label}") if signup.body else {}
-        body = body if isinstance(body, dict) else {}
-        body[creds.signup_identifier or "email"] = identifier
-        body[creds.signup_secret or "password"] = password
-        return body
+        return accounts.signup_body(self.roles, identifier, password, f"cf-{label}")
 
     def sign_up(self, label: str, *, login: bool = True) -> Identity:
         """Sign up a new account (and log it in); `IdentityError` when the target refuses."""
@@ -213,9 +168,7 @@ class Identities:
         return identity
 
     def _id_of(self, body: dict[str, Any]) -> object:
-        account = self.spec.resource(self.roles.account_resource or "")
-        value = body.get(account.id_field if account is not None else "id", body.get("id"))
-        return value if isinstance(value, int | str) and not isinstance(value, bool) else None
+        return accounts.account_id(self.spec, body)
 
     def _first_login(self, identity: Identity) -> None:
         """Log a new account in, allowing a moment for the sign-up to become visible.
@@ -304,17 +257,13 @@ class Identities:
         self._store(identity, response)
 
     def _store(self, identity: Identity, response: httpx.Response) -> None:
-        body = json_body(response)
-        creds = self.credentials
-        access = creds.access_field if creds is not None else "access_token"
-        if access not in body:
+        tokens = accounts.read_tokens(self.credentials, json_body(response))
+        if tokens is None:
+            access = self.credentials.access_field if self.credentials else "access_token"
             raise IdentityError(f"the token response has no {access}", response)
-        identity.access_token = str(body[access])
-        refresh = creds.refresh_field if creds is not None else None
-        identity.refresh_token = str(body.get(refresh, "")) if refresh else ""
-        expires = creds.expires_field if creds is not None else None
-        lifetime = body.get(expires) if expires else None
-        identity.lifetime = float(lifetime) if isinstance(lifetime, int | float) else 900.0
+        identity.access_token = tokens.access
+        identity.refresh_token = tokens.refresh
+        identity.lifetime = tokens.lifetime
         identity.expires_at = time.monotonic() + identity.lifetime
 
     def token(self, identity: Identity, *, force: bool = False) -> str:

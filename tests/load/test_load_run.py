@@ -99,6 +99,7 @@ def test_a_short_run_prints_the_table_writes_the_reports_and_passes(reference, t
     # The accounts the run made (and so their items) are gone.
     cleanup = summary["cleanup"]
     assert cleanup["accounts_created"] == cleanup["accounts_deleted"] == 5
+    assert cleanup["rows_left"] == 0
     assert accounts(reference) == [reference.admin_email]
 
 

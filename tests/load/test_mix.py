@@ -1,39 +1,47 @@
-"""The request mix and think time a user can change."""
+"""The request mix and think time a user can change, over the tasks a spec gives."""
 
 from __future__ import annotations
 
 import pytest
 
-from load.mix import DEFAULT_MIX, format_mix, parse_mix, parse_think_time
+from conformance.contract import load_contract
+from load.mix import format_mix, parse_mix, parse_think_time
+from load.plan import build_plan
+
+PLAN = build_plan(load_contract(None))
 
 
 def test_the_default_mix_is_read_heavy():
-    reads = sum(DEFAULT_MIX[name] for name in ("read_me", "list_items", "read_item"))
-    writes = sum(DEFAULT_MIX[name] for name in ("create_item", "update_item", "delete_item"))
+    mix = PLAN.defaults
+    actions = {name: task.action for name, task in PLAN.tasks.items()}
+    reads = sum(
+        w for name, w in mix.items() if actions[name] in ("read", "list", "current_account")
+    )
+    writes = sum(w for name, w in mix.items() if actions[name] in ("create", "update", "delete"))
     assert reads >= 4 * writes
 
 
-def test_a_mix_changes_only_the_weights_given():
-    mix = parse_mix("read_item=30, create_item=0")
-    assert mix["read_item"] == 30
-    assert mix["create_item"] == 0
-    assert mix["read_me"] == DEFAULT_MIX["read_me"]
-    assert parse_mix(format_mix(mix)) == mix
+def test_a_mix_changes_only_the_weights_given_by_operation_id_or_shorthand():
+    mix = parse_mix("readItem=30, items.create=0", PLAN.defaults, PLAN.aliases)
+    assert mix["readItem"] == 30
+    assert mix["createItem"] == 0
+    assert mix["readCurrentUser"] == PLAN.defaults["readCurrentUser"]
+    assert parse_mix(format_mix(mix), PLAN.defaults, PLAN.aliases) == mix
 
 
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ("read_items=3", "unknown task 'read_items'"),
-        ("read_item", "is not task=weight"),
-        ("read_item=-1", "whole number"),
-        ("read_item=1.5", "whole number"),
-        (",".join(f"{name}=0" for name in DEFAULT_MIX), "every weight is zero"),
+        ("read_items=3", "unknown task 'read_items'; the tasks are .*readItem \\(items.read\\)"),
+        ("readItem", "is not task=weight"),
+        ("readItem=-1", "whole number"),
+        ("readItem=1.5", "whole number"),
+        (",".join(f"{name}=0" for name in PLAN.defaults), "every weight is zero"),
     ],
 )
 def test_a_bad_mix_says_what_is_wrong(text, says):
     with pytest.raises(ValueError, match=says):
-        parse_mix(text)
+        parse_mix(text, PLAN.defaults, PLAN.aliases)
 
 
 @pytest.mark.parametrize(
