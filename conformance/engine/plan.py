@@ -69,6 +69,13 @@ def _one(
         return PlannedCheck(item.id, (), whole_api=True)
     if item.needs_admin and not has_admin:
         return PlannedCheck(item.id, (), "needs admin credentials (--admin-email/--admin-password)")
+    if item.targets is not None:
+        found = tuple(item.targets(contract))
+        if not found:
+            return PlannedCheck(item.id, (), "the spec has no operation it applies to")
+        if no_users is not None:
+            return PlannedCheck(item.id, (), no_users)
+        return PlannedCheck(item.id, found)
     present = tuple(op for op in item.operations if op in contract.operations)
     if item.operations and not present:
         return PlannedCheck(

@@ -21,6 +21,7 @@ from ..errors import DuplicateCheckError, InternalError
 
 if TYPE_CHECKING:
     from .context import CheckContext
+    from .targets import Targets
 
 __all__ = ["REGISTRY", "Check", "CheckFunction", "Family", "Owasp", "Registry", "check"]
 
@@ -114,6 +115,8 @@ class Check:
     needs_admin: bool = False
     schemathesis_name: str | None = None
     risk: str | None = None
+    # The operations of a given spec it runs on (see targets.py); None: `operations`.
+    targets: Targets | None = None
 
     @property
     def family(self) -> Family:
@@ -173,6 +176,7 @@ class Registry:
         operations: tuple[str, ...] = (),
         needs_admin: bool = False,
         risk: str | None = None,
+        targets: Targets | None = None,
     ) -> Callable[[CheckFunction], CheckFunction]:
         """Register the decorated function as the check `check_id`."""
 
@@ -186,6 +190,7 @@ class Registry:
                     operations=operations,
                     needs_admin=needs_admin,
                     risk=risk,
+                    targets=targets,
                 )
             )
             return func

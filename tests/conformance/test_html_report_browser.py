@@ -129,7 +129,7 @@ def test_a_reviewer_finds_the_worst_failure_and_narrows_the_list(
     assert group.get_attribute("data-owasp") == "API1:2023"
     assert "Broken Object Level Authorization" in group.find_element("css selector", "h3").text
     first = group.find_element("css selector", "a.risk")
-    assert "other user's items" in first.text
+    assert "belong to another user" in first.text
     # ... and its link opens that failure.
     target = css("css selector", first.get_attribute("hash"))
     assert target.get_attribute("open") is None

@@ -13,6 +13,7 @@ from ..context import CheckContext
 from ..guard import nowhere
 from ..identities import Identity
 from ..registry import Owasp, check
+from ..targets import of_roles, secured
 
 # The probes name every secured operation of the spec (see `_probed`), not these; the
 # registry lists no operations for them, so that they are planned on any spec.
@@ -95,6 +96,7 @@ def _expect_401(ctx: CheckContext, response: httpx.Response, operation: str, tit
 
 @check(
     "authn.missing-token",
+    targets=secured,
     risk="A request without a token is not refused as the contract says (401, Bearer challenge).",
     description="A request without a token is 401 with WWW-Authenticate: Bearer.",
     owasp=Owasp.API2,
@@ -106,6 +108,7 @@ def missing_token(ctx: CheckContext) -> None:
 
 @check(
     "authn.garbage-token",
+    targets=secured,
     risk="A token that is not a JWT at all is not refused as the contract says.",
     description="A token that is not a JWT is 401 with WWW-Authenticate: Bearer.",
     owasp=Owasp.API2,
@@ -117,6 +120,7 @@ def garbage_token(ctx: CheckContext) -> None:
 
 @check(
     "authn.tampered-signature",
+    targets=secured,
     risk="Anyone can forge a token by editing its claims: the signature is not verified.",
     description="An access token whose payload or signature was altered is 401.",
     owasp=Owasp.API2,
@@ -135,6 +139,7 @@ def tampered_signature(ctx: CheckContext) -> None:
 
 @check(
     "authn.alg-none",
+    targets=secured,
     risk="Anyone can sign in as any user with an unsigned token (alg: none).",
     description="An unsigned token (alg: none) with valid claims is 401.",
     owasp=Owasp.API2,
@@ -150,6 +155,7 @@ def alg_none(ctx: CheckContext) -> None:
 
 @check(
     "authn.refresh-as-access",
+    targets=lambda contract: secured(contract) if contract.roles.get(RoleName.REFRESH) else [],
     risk="A long-lived refresh token works as an access token, so a stolen one opens every door.",
     description="A refresh token is never accepted as an access token (401).",
     owasp=Owasp.API2,
@@ -166,6 +172,7 @@ def refresh_as_access(ctx: CheckContext) -> None:
 
 @check(
     "authn.access-as-refresh",
+    targets=of_roles(RoleName.REFRESH),
     risk="An access token can mint new token pairs, so a leaked one never expires.",
     description="An access token is refused by the refresh operation (401).",
     owasp=Owasp.API2,
@@ -285,6 +292,7 @@ def password_change_revokes(ctx: CheckContext) -> None:
 
 @check(
     "authn.token-no-store",
+    targets=of_roles(RoleName.TOKEN, RoleName.REFRESH),
     risk="Tokens may be kept by caches and proxies between the client and the API.",
     description="Token responses (login, refresh) carry Cache-Control: no-store.",
     owasp=Owasp.API8,

@@ -13,6 +13,7 @@ from ..context import CheckContext
 from ..identities import Identity
 from ..registry import Owasp, check
 from ..rows import Row
+from ..targets import of_resources
 
 
 def _refused(ctx: CheckContext, response: httpx.Response, operation: Operation, title: str) -> None:
@@ -61,6 +62,7 @@ def _paths(
 
 @check(
     "authz.read-cross-user",
+    targets=of_resources("read", "create"),
     risk="Any signed-in user can read objects that belong to another user.",
     description="User B reading user A's object (of every resource the spec creates, nested "
     "ones also through B's own parent) is refused, with the status the spec documents.",
@@ -84,6 +86,7 @@ def read_cross_user(ctx: CheckContext) -> None:
 
 @check(
     "authz.update-cross-user",
+    targets=of_resources("update", "create", "read"),
     risk="Any signed-in user can change objects that belong to another user.",
     description="User B changing user A's object is refused, and the object is unchanged.",
     owasp=Owasp.API1,
@@ -118,6 +121,7 @@ def update_cross_user(ctx: CheckContext) -> None:
 
 @check(
     "authz.delete-cross-user",
+    targets=of_resources("delete", "create", "read"),
     risk="Any signed-in user can delete objects that belong to another user.",
     description="User B deleting user A's object is refused, and the object is still there.",
     owasp=Owasp.API1,
@@ -147,6 +151,7 @@ def delete_cross_user(ctx: CheckContext) -> None:
 
 @check(
     "authz.list-isolation",
+    targets=of_resources("list", "create", top_level=True),
     risk="A user's lists show objects that belong to other users.",
     description="A user's list of every resource never shows another user's objects, and "
     "its total counts only their own.",

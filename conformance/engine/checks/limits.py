@@ -15,6 +15,7 @@ from ..guard import nowhere
 from ..http import json_body
 from ..registry import Owasp, check
 from ..rows import body_for
+from ..targets import of_resources
 
 MIB = 1024 * 1024
 
@@ -37,6 +38,7 @@ def _outside(page: Page) -> list[int]:
 
 @check(
     "limits.page-size",
+    targets=of_resources("list", top_level=True),
     risk="One request can pull an unbounded page of records.",
     description="Pagination parameters outside the bounds the spec documents (above the "
     "largest page, below the smallest, a negative offset) are refused, not capped.",

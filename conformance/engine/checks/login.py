@@ -11,6 +11,7 @@ from __future__ import annotations
 from ...contract import RoleName
 from ..context import CheckContext
 from ..registry import Owasp, check
+from ..targets import of_roles
 
 # Failed attempts the contract allows before 429 (5), plus a margin for a stricter deployment.
 _MAX_ATTEMPTS = 12
@@ -18,6 +19,7 @@ _MAX_ATTEMPTS = 12
 
 @check(
     "login.no-enumeration",
+    targets=of_roles(RoleName.TOKEN),
     risk="Login answers tell which accounts exist.",
     description="An unknown account and a wrong password get the same refusal: status, body "
     "and (where documented) WWW-Authenticate challenge.",
@@ -77,6 +79,7 @@ def no_enumeration(ctx: CheckContext) -> None:
 
 @check(
     "login.rate-limit",
+    targets=of_roles(RoleName.TOKEN),
     risk="Passwords can be guessed without limit: failed logins are not throttled.",
     description="Where the token operation documents 429, repeated failed logins for one "
     "account are throttled with 429 (and Retry-After where documented), tried on the run's "

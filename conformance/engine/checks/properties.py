@@ -12,6 +12,7 @@ from ..http import json_body
 from ..identities import Identity
 from ..registry import Owasp, check
 from ..rows import body_for
+from ..targets import of_resources
 
 # Field names (as JSON keys) that no response may carry.
 _SECRET_KEYS = re.compile(
@@ -107,6 +108,7 @@ def _not_applied(
 
 @check(
     "properties.mass-assignment",
+    targets=of_resources("create"),
     risk="A client can set fields only the server may set (owner, id, timestamps) by adding them.",
     description="Creating or changing an object (of every resource) with one of its "
     "server-owned fields (readOnly, or answered but never accepted: id, owner, timestamps) "

@@ -12,6 +12,7 @@ from ..context import CheckContext
 from ..http import json_body
 from ..identities import Identity
 from ..registry import Owasp, check
+from ..targets import of_resources
 
 _UPDATED = re.compile(r"updated|modified", re.I)
 
@@ -61,6 +62,7 @@ def _matches(sent: dict[str, Any], answered: dict[str, Any]) -> list[str]:
 
 @check(
     "workflows.create-read",
+    targets=of_resources("create", "read"),
     risk="Created objects are not stored or returned as written.",
     description="Creating an object (of every resource the spec creates) answers a documented "
     "2xx with what was written, owned by the caller, and reading it back returns the same.",
@@ -99,6 +101,7 @@ def create_read(ctx: CheckContext) -> None:
 
 @check(
     "workflows.patch-read",
+    targets=of_resources("update", "create", "read"),
     risk="Edits are lost or touch fields that were not sent.",
     description="Changing one field of an object changes only it (and sets an updated-at "
     "field where the resource has one), and a read reflects it.",
@@ -139,6 +142,7 @@ def patch_read(ctx: CheckContext) -> None:
 
 @check(
     "workflows.delete-read",
+    targets=of_resources("delete", "create", "read"),
     risk="Deleted objects are still served.",
     description="Deleting an object answers a documented 2xx (204, or 200 with a body), and "
     "reading it afterwards is 404 (or another 4xx where the spec documents no 404).",
@@ -164,6 +168,7 @@ def delete_read(ctx: CheckContext) -> None:
 
 @check(
     "workflows.list-contains",
+    targets=of_resources("list", "create", top_level=True),
     risk="Lists miss objects, or their total count is wrong.",
     description="A fresh caller's list of every top-level resource holds exactly the objects "
     "they created, and its total (header or field, where documented) counts them.",
