@@ -21,6 +21,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+# The contract a subcommand reads: `--spec PATH|URL`, the bundled one by default.
+SpecOption = Annotated[
+    str | None,
+    typer.Option(help="The contract, a path or URL (default: the bundled spec/openapi.yaml)."),
+]
+
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, soft_wrap=True)
 
@@ -132,10 +138,7 @@ def load(
         Path | None,
         typer.Option(help="Where the HTML, CSV and JSON reports go (reports/load-<time>)."),
     ] = None,
-    spec: Annotated[
-        str | None,
-        typer.Option(help="The contract, a path or URL (default: the bundled spec/openapi.yaml)."),
-    ] = None,
+    spec: SpecOption = None,
     config: Annotated[
         Path | None,
         typer.Option(help="[roles] and [[identity]] (default: ./conformance.toml when it exists)."),
@@ -173,10 +176,7 @@ def load(
 
 @app.command()
 def inspect(
-    spec: Annotated[
-        str | None,
-        typer.Option(help="The contract, a path or URL (default: the bundled spec/openapi.yaml)."),
-    ] = None,
+    spec: SpecOption = None,
     config: Annotated[
         Path | None,
         typer.Option(help="The configuration file (default: ./conformance.toml when it exists)."),
@@ -232,10 +232,7 @@ def run(
         str | None,
         typer.Option(help="The deployment to test (default: start the reference implementation)."),
     ] = None,
-    spec: Annotated[
-        str | None,
-        typer.Option(help="The contract, a path or URL (default: the bundled spec/openapi.yaml)."),
-    ] = None,
+    spec: SpecOption = None,
     admin_email: Annotated[
         str | None,
         typer.Option(
