@@ -18,7 +18,15 @@ from ..contract import Resource, schemas
 from ..contract.roles import is_identifier, is_secret
 from .identities import Identity
 
-__all__ = ["Row", "body_for", "changed_fields", "listed_rows", "success_statuses"]
+__all__ = [
+    "Row",
+    "body_for",
+    "changed_fields",
+    "listed_rows",
+    "success_statuses",
+    "total_of",
+    "widest_page",
+]
 
 _counter = itertools.count(1)
 # What `schemas.sample` prefers to a made-up value; a changed value must be made up.
@@ -103,6 +111,29 @@ def listed_rows(resource: Resource, response: httpx.Response) -> list[Any] | Non
         rows = body.get(resource.list_field or "")
         return rows if isinstance(rows, list) else None
     return body if isinstance(body, list) else None
+
+
+def widest_page(resource: Resource) -> dict[str, object]:
+    """Query parameters asking for the largest page the spec allows (none when unbounded)."""
+    size = resource.pagination.size
+    return {size.name: size.maximum} if size is not None and size.maximum else {}
+
+
+def total_of(resource: Resource, response: httpx.Response) -> tuple[str, str | None] | None:
+    """(where, value) of a list answer's total: its header or envelope field, as documented.
+
+    None when the spec documents no total; the value is None when the answer lacks it.
+    """
+    if resource.total_header is not None:
+        return resource.total_header, response.headers.get(resource.total_header)
+    if resource.total_field is not None:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        value = body.get(resource.total_field) if isinstance(body, dict) else None
+        return resource.total_field, None if value is None else str(value)
+    return None
 
 
 def success_statuses(operation: Any) -> set[int]:

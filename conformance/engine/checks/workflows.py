@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..context import CheckContext
-from ..http import json_body
 from ..identities import Identity
 from ..registry import Owasp, check
+from ..rows import total_of, widest_page
 from ..targets import of_resources
 
 _UPDATED = re.compile(r"updated|modified", re.I)
@@ -182,9 +182,7 @@ def list_contains(ctx: CheckContext) -> None:
             continue
         with ctx.on(resource.listing):
             made = [str(ctx.row(resource, owner).id) for _ in range(3)]
-            size = resource.pagination.size
-            params = {size.name: size.maximum} if size is not None and size.maximum else {}
-            response = ctx.send(resource.listing, as_=owner, params=params)
+            response = ctx.send(resource.listing, as_=owner, params=widest_page(resource))
             ctx.expect_success(response, resource.listing, title="the list failed")
             rows = ctx.rows_in(resource, response)
             ids = [str(entry.get(resource.id_field)) for entry in rows if isinstance(entry, dict)]
@@ -196,14 +194,10 @@ def list_contains(ctx: CheckContext) -> None:
                     response=response,
                     operation=resource.listing.operation_id,
                 )
-            if resource.total_header is not None:
-                total = response.headers.get(resource.total_header)
-                where = resource.total_header
-            elif resource.total_field is not None:
-                total = str(json_body(response).get(resource.total_field))
-                where = resource.total_field
-            else:
+            found = total_of(resource, response)
+            if found is None:
                 continue
+            where, total = found
             if total != str(len(made)):
                 ctx.fail(
                     f"{where} is not the number of the caller's objects",
