@@ -63,6 +63,7 @@ class Response:
     schema: dict[str, Any] | None
     # Header names, lower-cased.
     headers: frozenset[str] = frozenset()
+    description: str = ""
 
     @property
     def properties(self) -> dict[str, dict[str, Any]]:
@@ -255,7 +256,10 @@ class Contract:
     def _response(self, code: str, response: dict[str, Any]) -> Response:
         media_type, schema = _first_media(self.raw, response)
         headers = frozenset(str(name).lower() for name in as_map(response.get("headers")))
-        return Response(code, media_type, schema, headers)
+        description = response.get("description")
+        return Response(
+            code, media_type, schema, headers, description if isinstance(description, str) else ""
+        )
 
 
 def _first_media(raw: Spec, holder: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None]:

@@ -11,19 +11,22 @@ from collections.abc import Callable
 
 from ..contract import Contract, RoleName
 
-__all__ = ["Targets", "of_resources", "of_roles", "secured"]
+__all__ = ["Targets", "of_resources", "of_roles", "secured", "union"]
 
 Targets = Callable[[Contract], list[str]]
 
 
-def of_resources(action: str, *needs: str, top_level: bool = False) -> Targets:
-    """The `action` operation of every owned resource that also has `needs`."""
+def of_resources(action: str, *needs: str, top_level: bool = False, owned: bool = True) -> Targets:
+    """The `action` operation of every owned resource that also has `needs`.
+
+    `owned=False` takes the accounts resource too (as `CheckContext.resources_with`).
+    """
 
     def targets(contract: Contract) -> list[str]:
         found = []
         for resource in contract.resources:
             operations = dict(resource.operations)
-            if resource.name == contract.roles.account_resource or (
+            if (owned and resource.name == contract.roles.account_resource) or (
                 top_level and resource.parent is not None
             ):
                 continue
@@ -39,6 +42,15 @@ def of_roles(*roles: RoleName) -> Targets:
 
     def targets(contract: Contract) -> list[str]:
         return [op.operation_id for role in roles if (op := contract.roles.get(role))]
+
+    return targets
+
+
+def union(*parts: Targets) -> Targets:
+    """The operations of every part, each once, in the parts' order."""
+
+    def targets(contract: Contract) -> list[str]:
+        return list(dict.fromkeys(op for part in parts for op in part(contract)))
 
     return targets
 
