@@ -7,11 +7,11 @@ check itself loops over the same model at run time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from ..contract import Contract, RoleName
+from ..contract import Contract, Operation, RoleName
 
-__all__ = ["Targets", "of_resources", "of_roles", "secured", "union"]
+__all__ = ["Targets", "found_by", "of_resources", "of_roles", "secured", "union"]
 
 Targets = Callable[[Contract], list[str]]
 
@@ -42,6 +42,15 @@ def of_roles(*roles: RoleName) -> Targets:
 
     def targets(contract: Contract) -> list[str]:
         return [op.operation_id for role in roles if (op := contract.roles.get(role))]
+
+    return targets
+
+
+def found_by(find: Callable[[Contract], Iterable[Operation]]) -> Targets:
+    """The operations a check's own reading of the model finds (the one it loops over)."""
+
+    def targets(contract: Contract) -> list[str]:
+        return [operation.operation_id for operation in find(contract)]
 
     return targets
 

@@ -18,7 +18,7 @@ from ..http import json_body
 from ..identities import Identity
 from ..registry import Owasp, check
 from ..rows import body_for, success_statuses, total_of, widest_page
-from ..targets import of_resources
+from ..targets import found_by, of_resources
 
 
 def _conflicts(operation: Operation) -> set[int]:
@@ -62,7 +62,7 @@ def _in_parallel(
 
 @check(
     "concurrency.duplicate-creates",
-    targets=lambda contract: [operation.operation_id for operation, _ in _raced(contract)],
+    targets=found_by(lambda contract: (operation for operation, _ in _raced(contract))),
     risk="Racing requests can create two accounts for one identifier, or two of what is unique.",
     description="N identical sign-ups in parallel (where the sign-up documents a conflict), "
     "and N identical creates of every resource that documents 409 (once a repeated create "

@@ -23,7 +23,7 @@ from ..http import json_body
 from ..identities import Identity
 from ..registry import Owasp, check
 from ..rows import body_for
-from ..targets import of_resources
+from ..targets import found_by, of_resources
 
 MIB = 1024 * 1024
 
@@ -152,7 +152,7 @@ def _adopt(ctx: CheckContext, values: dict[str, Any], response: httpx.Response) 
 
 @check(
     "limits.body-size",
-    targets=lambda contract: [op.operation_id for op in _sized(contract)],
+    targets=found_by(_sized),
     risk="A huge request body is accepted, so one client can exhaust the server.",
     description="On every operation that takes a body and documents 413, a valid body padded "
     "past the limit its 413 answer states (8 MiB where it states none) is 413.",

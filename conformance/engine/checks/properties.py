@@ -13,13 +13,13 @@ import httpx
 
 from ...contract import Body, Contract, Operation, Resource, RoleName, schemas
 from ...contract.roles import is_secret
-from ..answers import ask, reach
+from ..answers import Asked, ask, reach
 from ..context import CheckContext
 from ..http import json_body
 from ..identities import Identity, IdentityError
 from ..registry import Owasp, check
 from ..rows import Row, body_for, changed_fields
-from ..targets import of_resources
+from ..targets import found_by, of_resources
 
 # Privilege flags that APIs commonly keep on accounts. A sign-up or an account change that
 # carries one must not grant it, whether or not the spec names the field.
@@ -227,22 +227,18 @@ def user_mass_assignment(ctx: CheckContext) -> None:
     guarded = _Guarded(ctx, other)
     signup = account.create
     with ctx.on(signup):
-        for name in account.server_owned:
-            value = _server_value(ctx, account, name, other, own.body)
-            response, _ = ctx.sign_up_with({name: value}, "massive")
-            _not_applied(ctx, signup, response, name, value)
-        for name, value in _privileges(signup.body, account):
-            response, made = ctx.sign_up_with({name: value}, "privileged")
+        forged = [
+            (name, _server_value(ctx, account, name, other, own.body))
+            for name in account.server_owned
+        ]
+        for name, value in forged + _privileges(signup.body, account):
+            response, made = ctx.sign_up_with({name: value}, "massive")
             _not_applied(ctx, signup, response, name, value)
             if made is not None:
                 guarded.judge(made, name, signup)
     if account.update is None:
         return
     with ctx.on(account.update):
-        forged = [
-            (name, _server_value(ctx, account, name, other, own.body))
-            for name in account.server_owned
-        ]
         _forged_changes(ctx, account, own, forged + _privileges(account.update.body, account))
         guarded.judge(owner, "a privilege flag", account.update)
 
@@ -325,7 +321,7 @@ def _with_unknown(
 
 @check(
     "properties.unknown-fields",
-    targets=lambda contract: [op.operation_id for op in _unknown_reach(contract)],
+    targets=found_by(_unknown_reach),
     risk="Unknown fields are silently accepted, which opens the door to mass assignment.",
     description="A body (of every create and change, token, refresh and logout) with a field "
     "its schema does not define is refused where the schema is closed "
@@ -397,7 +393,7 @@ def _secret_member(response: httpx.Response, operation: Operation) -> str | None
 
 @check(
     "properties.no-secrets",
-    targets=lambda contract: [asked.operation.operation_id for asked in reach(contract)],
+    targets=found_by(lambda contract: (asked.operation for asked in reach(contract))),
     risk="Responses expose passwords, password hashes or secrets.",
     description="No answer of the sign-up, token, current-account or refresh operations, or "
     "of any operation of any resource, carries a secret field (writeOnly, format password, "
@@ -444,7 +440,7 @@ def _has_timestamp(schema: Any) -> bool:
     return any(_has_timestamp(child) for child in children)
 
 
-def _timestamped(contract: Contract) -> list[Any]:
+def _timestamped(contract: Contract) -> list[Asked]:
     """What `reach` finds that answers data with a documented date-time (no token, no delete)."""
     return [
         asked
@@ -458,7 +454,7 @@ def _timestamped(contract: Contract) -> list[Any]:
 
 @check(
     "properties.timestamps-utc",
-    targets=lambda contract: [asked.operation.operation_id for asked in _timestamped(contract)],
+    targets=found_by(lambda contract: (asked.operation for asked in _timestamped(contract))),
     risk="Timestamps lack a time zone, so clients read the wrong time.",
     description="Every field the spec documents as format: date-time, in the answers of "
     "every resource (create, list, read, change) and of the current account, is RFC 3339 "
