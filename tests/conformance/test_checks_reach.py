@@ -50,6 +50,8 @@ def test_inspect_lists_each_check_on_the_operations_of_the_shelves_spec() -> Non
         "relabelShelf",
     }
     assert planned["limits.body-size"] == {"joinPeople", "addShelf", "relabelShelf"}
+    assert planned["limits.string-length"] == {"joinPeople", "addShelf", "relabelShelf"}
+    assert planned["limits.path-id-range"] == {"getShelf", "dropShelf"}
     assert planned["concurrency.duplicate-creates"] == {"joinPeople", "addShelf"}
     assert planned["concurrency.parallel-creates"] == {"addShelf"}
 

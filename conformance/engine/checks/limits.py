@@ -14,7 +14,16 @@ from urllib.parse import urlencode
 
 import httpx
 
-from ...contract import Body, Contract, Operation, Parameter, RoleName, accounts, schemas
+from ...contract import (
+    Body,
+    Contract,
+    Operation,
+    Parameter,
+    Resource,
+    RoleName,
+    accounts,
+    schemas,
+)
 from ...contract.resources import Page
 from ...contract.roles import is_identifier, is_secret
 from ..context import CheckContext
@@ -200,31 +209,49 @@ def _too_long_or_short(body: Body) -> list[tuple[str, str]]:
     return found
 
 
+def _bounded(contract: Contract) -> list[tuple[Resource, Operation]]:
+    """Every create and change (of every resource, sign-up included) with a bounded text field."""
+    return [
+        (resource, operation)
+        for resource in contract.resources
+        for operation in (resource.create, resource.update)
+        if operation is not None
+        and operation.body is not None
+        and _too_long_or_short(operation.body)
+    ]
+
+
 @check(
     "limits.string-length",
+    targets=found_by(lambda contract: (operation for _, operation in _bounded(contract))),
     risk="Oversized strings are stored, so one client can fill the database.",
-    description="Every string field of every create (sign-up included) over its maxLength, "
-    "or under its minLength, is refused.",
+    description="Every string field of every create and change (sign-up and the account's "
+    "own included) over its maxLength, or under its minLength, is refused.",
     owasp=Owasp.API4,
 )
 def string_length(ctx: CheckContext) -> None:
+    bounded = _bounded(ctx.spec)
+    if not bounded:
+        ctx.skip("no create or change takes a text field with a length bound")
     user = ctx.user("wordy")
     signup = ctx.spec.roles.get(RoleName.SIGNUP)
-    for resource in ctx.resources_with("create", owned=False):
-        create = resource.create
-        assert create is not None
-        if create.body is None or not _too_long_or_short(create.body):
-            continue
-        with ctx.on(create):
-            path = ctx.parent_path(resource, user) if create is not signup else {}
-            for name, value in _too_long_or_short(create.body):
-                if create is signup:
+    for resource, operation in bounded:
+        assert operation.body is not None
+        with ctx.on(operation):
+            if operation is resource.update:
+                path = ctx.row(resource, user).path
+            else:
+                path = ctx.parent_path(resource, user) if operation is not signup else {}
+            for name, value in _too_long_or_short(operation.body):
+                if operation is signup:
                     response, _ = ctx.sign_up_with({name: value}, "long")
+                elif operation is resource.update:
+                    response = ctx.send(operation, as_=user, path=path, json={name: value})
                 else:
                     body = {**body_for(resource, ctx.identities.run_tag, "wordy"), name: value}
-                    response = ctx.send(create, as_=user, path=path, json=body)
+                    response = ctx.send(operation, as_=user, path=path, json=body)
                 ctx.expect_refused(
-                    response, create, title=f"a {name} of {len(value)} characters was accepted"
+                    response, operation, title=f"a {name} of {len(value)} characters was accepted"
                 )
 
 
@@ -254,8 +281,25 @@ def out_of_range(parameter: Parameter, id_type: str) -> list[object]:
     return list(dict.fromkeys(found))
 
 
+# An operation, the (path parameter, resource) pairs its path names, and the ids to send.
+_Probe = tuple[Operation, list[tuple[str, Resource]], list[object]]
+
+
+def _probed(contract: Contract) -> list[_Probe]:
+    """Each read or delete whose last path id has values its schema rules out, and those."""
+    found: list[_Probe] = []
+    for operation in contract:
+        named = contract.rows_named(operation) if operation.method in ("get", "delete") else []
+        parameter = operation.parameter(named[-1][0], "path") if named else None
+        values = out_of_range(parameter, named[-1][1].id_type) if parameter else []
+        if values:
+            found.append((operation, named, values))
+    return found
+
+
 @check(
     "limits.path-id-range",
+    targets=found_by(lambda contract: (operation for operation, _, _ in _probed(contract))),
     risk="An out-of-range id in a path crashes the server.",
     description="Path ids outside what their schema allows (below the minimum, above the "
     "maximum, beyond the integer's format or int64, not an integer; malformed UUIDs; over "
@@ -263,16 +307,10 @@ def out_of_range(parameter: Parameter, id_type: str) -> list[object]:
     owasp=Owasp.API4,
 )
 def path_id_range(ctx: CheckContext) -> None:
-    user = ctx.user("ranger")
-    probed = []
-    for operation in ctx.spec:
-        named = ctx.spec.rows_named(operation) if operation.method in ("get", "delete") else []
-        parameter = operation.parameter(named[-1][0], "path") if named else None
-        values = out_of_range(parameter, named[-1][1].id_type) if parameter else []
-        if values:
-            probed.append((operation, named, values))
+    probed = _probed(ctx.spec)
     if not probed:
         ctx.skip("no read or delete takes an id its schema bounds")
+    user = ctx.user("ranger")
     for operation, named, values in probed:
         with ctx.on(operation):
             name = named[-1][0]
