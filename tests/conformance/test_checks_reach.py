@@ -1,8 +1,9 @@
 """The property, limit and concurrency checks run on any spec, one outcome per operation.
 
 The shelves API (`targets/shelves/`) is unlike the bundled contract where these checks
-used to name its operations and fields: int32 ids, a privilege flag on accounts, bodies
-open to undefined fields, a 409 on a unique label, a 16 KiB body limit. Its clean app
+used to name its operations and fields: int32 ids, a privilege flag on accounts (and a
+403-guarded list that shows whether one was granted), bodies open to undefined fields,
+a 409 on a unique label, a 16 KiB body limit. Its clean app
 must pass every check on every operation the plan lists; each planted fault must be
 named by its check on its operation. The bounds the checks send come from each spec.
 """
