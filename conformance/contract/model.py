@@ -65,6 +65,8 @@ class Response:
     headers: frozenset[str] = frozenset()
     # Each header's schema, resolved, by lower-cased name (`{}` when it gives none).
     header_schemas: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
+    # The headers it documents as `required: true`, lower-cased.
+    required_headers: frozenset[str] = frozenset()
 
     @property
     def properties(self) -> dict[str, dict[str, Any]]:
@@ -261,7 +263,8 @@ class Contract:
             for name, header in as_map(response.get("headers")).items()
         }
         schemas_of = {name: as_map(header.get("schema")) for name, header in found.items()}
-        return Response(code, media_type, schema, frozenset(found), schemas_of)
+        required = frozenset(name for name, header in found.items() if header.get("required"))
+        return Response(code, media_type, schema, frozenset(found), schemas_of, required)
 
 
 def _first_media(raw: Spec, holder: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None]:

@@ -41,7 +41,9 @@ def render_catalogue(registry: Registry | None = None) -> str:
         for item in items:
             note = " *admin*" if item.needs_admin else ""
             operations = ", ".join(f"`{op}`" for op in item.operations) or "every operation"
-            if item.schemathesis_name is None and not item.operations:
+            if item.targets is not None:
+                operations = "each operation of the spec it applies to (`conformance inspect`)"
+            elif item.schemathesis_name is None and not item.operations:
                 operations = "the whole API"
             lines.append(
                 f"| `{item.id}`{note} | {item.description} | "

@@ -207,6 +207,14 @@ class CheckContext:
             self.skip(f"the spec has no resource with {' and '.join(actions)} operations")
         return found
 
+    def targeted(self, reason: str) -> list[Operation]:
+        """The operations the check's `targets` name on this spec (what `inspect` plans);
+        skips the check, for `reason`, when there are none."""
+        names = set(self.check.targets(self.spec)) if self.check.targets is not None else set()
+        if not names:
+            self.skip(reason)
+        return [operation for operation in self.spec if operation.operation_id in names]
+
     @contextmanager
     def on(self, operation: Operation) -> Iterator[None]:
         """Judge one operation: a failure or a skip inside ends only this operation's part.

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ..contract import Contract, RoleName
 
-__all__ = ["Targets", "of_resources", "of_roles", "secured"]
+__all__ = ["Targets", "documenting", "of_resources", "of_roles", "secured"]
 
 Targets = Callable[[Contract], list[str]]
 
@@ -46,3 +46,16 @@ def of_roles(*roles: RoleName) -> Targets:
 def secured(contract: Contract) -> list[str]:
     """Every secured operation that documents a 401."""
     return [op.operation_id for op in contract if op.secured and op.documents(401)]
+
+
+def documenting(header: str) -> Targets:
+    """Every operation with a response that documents this header (lower-cased name)."""
+
+    def targets(contract: Contract) -> list[str]:
+        return [
+            op.operation_id
+            for op in contract
+            if any(header in response.headers for response in op.responses.values())
+        ]
+
+    return targets

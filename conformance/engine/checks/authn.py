@@ -1,4 +1,10 @@
-"""Authentication: only valid access tokens pass; refresh tokens rotate; logout revokes."""
+"""Authentication: only valid access tokens pass; refresh tokens rotate; logout revokes.
+
+The token probes run on every secured operation that documents a 401; rotation, reuse and
+logout through the spec's refresh and logout roles, with the token fields the contract
+model found; the password change through the accounts resource's update, where its body
+takes a secret. Each is judged only where the spec has what it needs, else skipped.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +23,6 @@ from ..probes import probe_request
 from ..registry import Owasp, check
 from ..targets import of_roles, secured
 
-# The probes name every secured operation of the spec (see `_probed`), not these; the
-# registry lists no operations for them, so that they are planned on any spec.
-_PROBED: tuple[str, ...] = ()
 # The expiry check waits for a token to expire: at most this long, and this much after.
 _LONGEST_WAIT = 10.0
 _LEEWAY = 1.5
@@ -85,7 +88,6 @@ def _expect_401(ctx: CheckContext, response: httpx.Response, operation: str, tit
     risk="A request without a token is not refused as the contract says (401, Bearer challenge).",
     description="A request without a token is 401 with WWW-Authenticate: Bearer.",
     owasp=Owasp.API2,
-    operations=_PROBED,
 )
 def missing_token(ctx: CheckContext) -> None:
     _probe(ctx, None, "a request without a token")
@@ -97,7 +99,6 @@ def missing_token(ctx: CheckContext) -> None:
     risk="A token that is not a JWT at all is not refused as the contract says.",
     description="A token that is not a JWT is 401 with WWW-Authenticate: Bearer.",
     owasp=Owasp.API2,
-    operations=_PROBED,
 )
 def garbage_token(ctx: CheckContext) -> None:
     _probe(ctx, "Bearer not-a-token", "a garbage token")
@@ -109,7 +110,6 @@ def garbage_token(ctx: CheckContext) -> None:
     risk="Anyone can forge a token by editing its claims: the signature is not verified.",
     description="An access token whose payload or signature was altered is 401.",
     owasp=Owasp.API2,
-    operations=_PROBED,
 )
 def tampered_signature(ctx: CheckContext) -> None:
     user = ctx.user("tamper")
@@ -128,7 +128,6 @@ def tampered_signature(ctx: CheckContext) -> None:
     risk="Anyone can sign in as any user with an unsigned token (alg: none).",
     description="An unsigned token (alg: none) with valid claims is 401.",
     owasp=Owasp.API2,
-    operations=_PROBED,
 )
 def alg_none(ctx: CheckContext) -> None:
     user = ctx.user("algnone")
@@ -182,15 +181,11 @@ def expired_token(ctx: CheckContext) -> None:
     risk="A long-lived refresh token works as an access token, so a stolen one opens every door.",
     description="A refresh token is never accepted as an access token (401).",
     owasp=Owasp.API2,
-    operations=_PROBED,
 )
 def refresh_as_access(ctx: CheckContext) -> None:
     ctx.role(RoleName.REFRESH)
-    user = ctx.user("refresher")
-    ctx.identities.token(user)
-    if not user.refresh_token:
-        ctx.skip("the token operation answered no refresh token")
-    _probe(ctx, f"Bearer {user.refresh_token}", "a refresh token used as an access token")
+    _, token = _fresh_pair(ctx, "refresher")
+    _probe(ctx, f"Bearer {token}", "a refresh token used as an access token")
 
 
 @check(
@@ -199,7 +194,6 @@ def refresh_as_access(ctx: CheckContext) -> None:
     risk="An access token can mint new token pairs, so a leaked one never expires.",
     description="An access token is refused by the refresh operation (401).",
     owasp=Owasp.API2,
-    operations=("refreshTokens",),
 )
 def access_as_refresh(ctx: CheckContext) -> None:
     refresh = ctx.role(RoleName.REFRESH)
@@ -240,12 +234,20 @@ def _fresh_pair(ctx: CheckContext, label: str) -> tuple[Identity, str]:
     return user, user.refresh_token
 
 
+def _rotates(contract: Contract) -> list[str]:
+    """The refresh operation, when its answer documents a new refresh token."""
+    refresh = contract.roles.get(RoleName.REFRESH)
+    creds = contract.roles.credentials
+    answered = refresh.success.properties if refresh is not None and refresh.success else {}
+    if refresh is None or creds is None or creds.refresh_field not in answered:
+        return []
+    return [refresh.operation_id]
+
+
 def _rotating(ctx: CheckContext) -> Operation:
     """The refresh operation, when its answer documents a new refresh token; else a skip."""
     refresh = ctx.role(RoleName.REFRESH)
-    creds = ctx.spec.roles.credentials
-    answered = refresh.success.properties if refresh.success is not None else {}
-    if creds is None or creds.refresh_field is None or creds.refresh_field not in answered:
+    if not _rotates(ctx.spec):
         ctx.skip(f"{refresh.operation_id} answers no new refresh token: nothing rotates")
     return refresh
 
@@ -264,7 +266,7 @@ def _rotate_fresh_pair(ctx: CheckContext, label: str) -> tuple[str, httpx.Respon
 
 @check(
     "authn.refresh-rotation",
-    targets=of_roles(RoleName.REFRESH),
+    targets=_rotates,
     risk="A refresh token keeps working after use, so a stolen one stays valid.",
     description="Where the refresh operation answers a new refresh token: it is another "
     "token, and the refresh token used is revoked (rotation).",
@@ -287,7 +289,7 @@ def refresh_rotation(ctx: CheckContext) -> None:
 
 @check(
     "authn.refresh-reuse-revokes",
-    targets=of_roles(RoleName.REFRESH),
+    targets=_rotates,
     risk="A stolen refresh token that is replayed does not end the victim's sessions.",
     description="Reusing a revoked refresh token revokes every refresh token of that user "
     "(where the refresh operation rotates).",
@@ -331,7 +333,7 @@ def logout_revokes(ctx: CheckContext) -> None:
         response = _logout(ctx, logout, user, token)
         ctx.expect_success(response, logout, title="logout failed")
         again = _logout(ctx, logout, user, token)
-        refusals = {code for code in (400, 401, 404) if str(code) in logout.statuses}
+        refusals = {code for code in (401, 404) if str(code) in logout.statuses}
         if again.status_code not in refusals:
             ctx.expect_success(again, logout, title="a second logout was not answered as the first")
         _refused(ctx, _refresh(ctx, token), refresh, "a logged-out refresh token refreshed")
@@ -414,13 +416,22 @@ def _account_update(contract: Contract) -> Operation | None:
     return update if any(is_secret(name, schema) for name, schema in fields.items()) else None
 
 
+def _no_store_promised(contract: Contract) -> list[str]:
+    """The token and refresh operations whose success documents Cache-Control."""
+    found = [contract.roles.get(RoleName.TOKEN), contract.roles.get(RoleName.REFRESH)]
+    return [
+        op.operation_id
+        for op in found
+        if op is not None and op.success is not None and "cache-control" in op.success.headers
+    ]
+
+
 @check(
     "authn.token-no-store",
-    targets=of_roles(RoleName.TOKEN, RoleName.REFRESH),
+    targets=_no_store_promised,
     risk="Tokens may be kept by caches and proxies between the client and the API.",
-    description="Token responses (login, refresh) carry Cache-Control: no-store.",
+    description="Token responses (login, refresh) that document Cache-Control carry no-store.",
     owasp=Owasp.API8,
-    operations=("login", "refreshTokens"),
 )
 def token_no_store(ctx: CheckContext) -> None:
     token = ctx.role(RoleName.TOKEN)

@@ -20,7 +20,7 @@ from ..identities import Identity
 from ..probes import Probe, harmless_probes, nowhere_path
 from ..registry import Owasp, check
 from ..rows import body_for
-from ..targets import Targets
+from ..targets import documenting
 
 FOREIGN_ORIGIN = "https://evil.conformance-run.example"
 _REQUEST_ID = "x-request-id"
@@ -34,19 +34,6 @@ _LEAKS = re.compile(
 )
 # Path values no id parameter should choke on: past int64, and SQL.
 _ODD_IDS = ("9" * 30, "'; DROP TABLE rows;--")
-
-
-def _documenting(header: str) -> Targets:
-    """The operations with a response that documents the header (for `targets`)."""
-
-    def targets(contract: Contract) -> list[str]:
-        return [
-            op.operation_id
-            for op in contract
-            if any(header in response.headers for response in op.responses.values())
-        ]
-
-    return targets
 
 
 def _documented(operation: Operation, response: httpx.Response, header: str) -> bool:
@@ -74,12 +61,15 @@ def _sampled(
 
 
 def _valid(operation: Operation, response: httpx.Response, header: str) -> bool:
-    """Whether the header's value matches the schema the spec gives it on this answer."""
+    """Whether the header is as the spec documents it on this answer: there when required,
+    and its value matching the schema it gives."""
     documented = operation.response(response.status_code)
-    schema = documented.header_schemas.get(header, {}) if documented is not None else {}
+    if documented is None:
+        return True
+    schema = documented.header_schemas.get(header, {})
     value = response.headers.get(header)
     if value is None:
-        return False
+        return header not in documented.required_headers
     inner = schemas.object_schema(schema)
     low, high = schemas.string_length(inner)
     pattern, enum = inner.get("pattern"), inner.get("enum")
@@ -95,20 +85,17 @@ def _valid(operation: Operation, response: httpx.Response, header: str) -> bool:
 
 @check(
     "config.request-id",
-    targets=_documenting(_REQUEST_ID),
+    targets=documenting(_REQUEST_ID),
     risk="Requests cannot be traced through the logs by their X-Request-ID.",
-    description="Where a response documents X-Request-ID: it is there, matching its "
-    "documented schema; a client's valid id is echoed, and one the schema refuses replaced.",
+    description="Where a response documents X-Request-ID: it is there (where required) and "
+    "matches its documented schema; a client's valid id is echoed, one the schema refuses "
+    "replaced.",
     owasp=Owasp.API8,
 )
 def request_id(ctx: CheckContext) -> None:
-    targeted = set(_documenting(_REQUEST_ID)(ctx.spec))
-    if not targeted:
-        ctx.skip("no response of the spec documents an X-Request-ID header")
+    targeted = ctx.targeted("no response of the spec documents an X-Request-ID header")
     user = ctx.user("sampler")
-    for operation in ctx.spec:
-        if operation.operation_id not in targeted:
-            continue
+    for operation in targeted:
         with ctx.on(operation):
             sampled = _sampled(ctx, operation, user, _REQUEST_ID)
             for _, response in sampled:
@@ -153,22 +140,21 @@ def _judge_echo(ctx: CheckContext, operation: Operation, probe: Probe) -> None:
 
 @check(
     "config.nosniff",
-    targets=_documenting(_NOSNIFF),
+    targets=documenting(_NOSNIFF),
     risk="Browsers may guess content types and run a response as a script (no nosniff).",
-    description="Where a response documents X-Content-Type-Options, it carries nosniff.",
+    description="Where a response documents X-Content-Type-Options, it carries nosniff "
+    "(always where the header is required).",
     owasp=Owasp.API8,
 )
 def nosniff(ctx: CheckContext) -> None:
-    targeted = set(_documenting(_NOSNIFF)(ctx.spec))
-    if not targeted:
-        ctx.skip("no response of the spec documents an X-Content-Type-Options header")
+    targeted = ctx.targeted("no response of the spec documents an X-Content-Type-Options header")
     user = ctx.user("sniffer")
-    for operation in ctx.spec:
-        if operation.operation_id not in targeted:
-            continue
+    for operation in targeted:
         with ctx.on(operation):
             for _, response in _sampled(ctx, operation, user, _NOSNIFF):
-                if response.headers.get(_NOSNIFF, "").lower() != "nosniff":
+                if not _valid(operation, response, _NOSNIFF) or (
+                    response.headers.get(_NOSNIFF, "nosniff").lower() != "nosniff"
+                ):
                     ctx.fail(
                         "a response without nosniff",
                         expected="X-Content-Type-Options: nosniff",
@@ -217,13 +203,11 @@ def _cors_operations(contract: Contract) -> list[str]:
     owasp=Owasp.API8,
 )
 def cors(ctx: CheckContext) -> None:
-    targeted = set(_cors_operations(ctx.spec))
-    if not targeted:
-        ctx.skip("the spec documents no CORS (no Access-Control-* header, OPTIONS or word of it)")
+    targeted = ctx.targeted(
+        "the spec documents no CORS (no Access-Control-* header, OPTIONS or word of it)"
+    )
     user = ctx.user("cors")
-    for operation in ctx.spec:
-        if operation.operation_id not in targeted:
-            continue
+    for operation in targeted:
         with ctx.on(operation):
             path = operation.url_path(**nowhere_path(ctx, operation))
             answers = [
@@ -302,11 +286,9 @@ def _error_targets(contract: Contract) -> list[Operation]:
     owasp=Owasp.API8,
 )
 def error_bodies(ctx: CheckContext) -> None:
-    targets = _error_targets(ctx.spec)
-    if not targets:
-        ctx.skip("the spec has no read by id, create with a string field, or token operation")
+    targeted = ctx.targeted("the spec has no read by id, create with a string field, or token")
     user = ctx.user("breaker")
-    for operation in targets:
+    for operation in targeted:
         with ctx.on(operation):
             for response in _breaking(ctx, operation, user):
                 if response.status_code >= 400:
@@ -372,12 +354,10 @@ def _json_bodies(contract: Contract) -> list[str]:
     owasp=Owasp.API8,
 )
 def malformed_body(ctx: CheckContext) -> None:
-    targeted = set(_json_bodies(ctx.spec))
-    if not targeted:
-        ctx.skip("no operation of the spec takes a JSON body")
+    targeted = ctx.targeted("no operation of the spec takes a JSON body")
     user = ctx.user("malformed")
-    for operation in ctx.spec:
-        if operation.operation_id not in targeted or operation.body is None:
+    for operation in targeted:
+        if operation.body is None:
             continue
         with ctx.on(operation):
             path = _own_path(ctx, operation, user)
@@ -445,9 +425,6 @@ def _method_targets(contract: Contract) -> list[str]:
     owasp=Owasp.API8,
 )
 def unknown_path_and_method(ctx: CheckContext) -> None:
-    prefix = _common_prefix([operation.path for operation in ctx.spec])
-    missing = ctx.raw("GET", prefix + "no-such-path-" + uuid.uuid4().hex[:8])
-    ctx.expect_status(missing, 404, operation=None, title="an unknown path is not 404")
     user = ctx.user("method")
     for path, operations in _by_path(ctx.spec).items():
         first = operations[0]
@@ -477,6 +454,10 @@ def unknown_path_and_method(ctx: CheckContext) -> None:
                     response=response,
                     operation=first.operation_id,
                 )
+    # Not an operation of the spec: judged after them, for the whole API.
+    prefix = _common_prefix([operation.path for operation in ctx.spec])
+    missing = ctx.raw("GET", prefix + "no-such-path-" + uuid.uuid4().hex[:8])
+    ctx.expect_status(missing, 404, operation=None, title="an unknown path is not 404")
 
 
 def _common_prefix(paths: list[str]) -> str:

@@ -8,7 +8,7 @@ challenge where its refusal documents `WWW-Authenticate`.
 
 from __future__ import annotations
 
-from ...contract import RoleName, accounts
+from ...contract import Contract, RoleName, accounts
 from ..context import CheckContext
 from ..registry import Owasp, check
 from ..targets import of_roles
@@ -78,9 +78,15 @@ def no_enumeration(ctx: CheckContext) -> None:
             )
 
 
+def _throttled(contract: Contract) -> list[str]:
+    """The token operation, where it documents a 429."""
+    token = contract.roles.get(RoleName.TOKEN)
+    return [token.operation_id] if token is not None and token.response(429) else []
+
+
 @check(
     "login.rate-limit",
-    targets=of_roles(RoleName.TOKEN),
+    targets=_throttled,
     risk="Passwords can be guessed without limit: failed logins are not throttled.",
     description="Where the token operation documents 429, repeated failed logins for one "
     "account are throttled with 429 (and Retry-After where documented), tried on the run's "
