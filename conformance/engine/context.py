@@ -151,6 +151,21 @@ class CheckContext:
                 operation=operation,
             )
 
+    def expect_refused(
+        self, response: httpx.Response, operation: Operation, status: int, *, title: str
+    ) -> None:
+        """Fail unless refused: with `status` where the operation documents it, else any 4xx."""
+        if operation.documents(status):
+            self.expect_status(response, status, operation=operation.operation_id, title=title)
+        elif not 400 <= response.status_code < 500:
+            self.fail(
+                title,
+                expected="a refusal (4xx)",
+                seen=f"{response.status_code} {_excerpt(response)}",
+                response=response,
+                operation=operation.operation_id,
+            )
+
     def json_object(self, response: httpx.Response, *, operation: str | None) -> dict[str, Any]:
         """The response body as a JSON object, or a failure."""
         try:
