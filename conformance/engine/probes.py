@@ -61,8 +61,9 @@ def _creates(ctx: CheckContext, operation: Operation) -> bool:
     )
 
 
-def harmless_probes(ctx: CheckContext, operation: Operation, user: Identity) -> list[Probe]:
-    """Requests that change nothing but the run's own data: anonymous first, then as `user`.
+def harmless_probes(ctx: CheckContext, operation: Operation, user: Identity | None) -> list[Probe]:
+    """Requests that change nothing but the run's own data: anonymous first, then as `user`
+    (when there is one).
 
     - the token operation: a login for an account that does not exist;
     - any other public operation: its probe request, except that a create (a sign-up)
@@ -86,6 +87,8 @@ def harmless_probes(ctx: CheckContext, operation: Operation, user: Identity) -> 
             probe.pop("data", None)
         return [Probe(None, probe)]
     found = [Probe(None, probe)]
-    if operation.method == "get" or ctx.spec.rows_named(operation) or _creates(ctx, operation):
+    if user is not None and (
+        operation.method == "get" or ctx.spec.rows_named(operation) or _creates(ctx, operation)
+    ):
         found.append(Probe(user, probe))
     return found

@@ -42,8 +42,13 @@ def _documented(operation: Operation, response: httpx.Response, header: str) -> 
     return documented is not None and header in documented.headers
 
 
+def _sampler(ctx: CheckContext) -> Identity | None:
+    """An account to send the secured probes as, when the run can make one."""
+    return ctx.user("sampler") if ctx.identities.can_sign_up else None
+
+
 def _sampled(
-    ctx: CheckContext, operation: Operation, user: Identity, header: str
+    ctx: CheckContext, operation: Operation, user: Identity | None, header: str
 ) -> list[tuple[Probe, httpx.Response]]:
     """The operation's answers to harmless requests whose status documents `header`.
 
@@ -94,7 +99,7 @@ def _valid(operation: Operation, response: httpx.Response, header: str) -> bool:
 )
 def request_id(ctx: CheckContext) -> None:
     targeted = ctx.targeted("no response of the spec documents an X-Request-ID header")
-    user = ctx.user("sampler")
+    user = _sampler(ctx)
     for operation in targeted:
         with ctx.on(operation):
             sampled = _sampled(ctx, operation, user, _REQUEST_ID)
@@ -148,7 +153,7 @@ def _judge_echo(ctx: CheckContext, operation: Operation, probe: Probe) -> None:
 )
 def nosniff(ctx: CheckContext) -> None:
     targeted = ctx.targeted("no response of the spec documents an X-Content-Type-Options header")
-    user = ctx.user("sniffer")
+    user = _sampler(ctx)
     for operation in targeted:
         with ctx.on(operation):
             for _, response in _sampled(ctx, operation, user, _NOSNIFF):
@@ -206,7 +211,6 @@ def cors(ctx: CheckContext) -> None:
     targeted = ctx.targeted(
         "the spec documents no CORS (no Access-Control-* header, OPTIONS or word of it)"
     )
-    user = ctx.user("cors")
     for operation in targeted:
         with ctx.on(operation):
             path = operation.url_path(**nowhere_path(ctx, operation))
@@ -225,7 +229,6 @@ def cors(ctx: CheckContext) -> None:
                 answers.append(
                     ctx.send(
                         operation,
-                        as_=user if operation.secured else None,
                         path=nowhere_path(ctx, operation),
                         headers={"Origin": FOREIGN_ORIGIN},
                     )
