@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..contract import Contract, RoleName
 
-__all__ = ["Targets", "also_needs", "of_resources", "of_roles", "secured"]
+__all__ = ["Targets", "also_needs", "documenting", "of_resources", "of_roles", "secured"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +76,16 @@ def _secured(contract: Contract) -> list[str]:
 
 secured = Targets("secured operations that document a 401", _secured)
 """Every secured operation that documents a 401."""
+
+
+def documenting(header: str) -> Targets:
+    """Every operation with a response that documents this header (lower-cased name)."""
+
+    def select(contract: Contract) -> list[str]:
+        return [
+            op.operation_id
+            for op in contract
+            if any(header in response.headers for response in op.responses.values())
+        ]
+
+    return Targets(f"responses that document the `{header}` header", select)
