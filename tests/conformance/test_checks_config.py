@@ -74,8 +74,12 @@ def test_inspect_plans_the_session_checks_on_the_spec_s_own_operations() -> None
     # One operation per path, each path leaving some method unlisted.
     assert len(planned["config.unknown-path-and-method"].operations) == 6
     # Promises the spec does not make: no 429 on the token, no Cache-Control.
-    for check_id in ("login.rate-limit", "authn.token-no-store"):
-        assert planned[check_id].skipped == "the spec has no operation it applies to"
+    assert planned["login.rate-limit"].skipped == (
+        "it needs a token operation that documents 429: the spec has none"
+    )
+    assert planned["authn.token-no-store"].skipped == (
+        "it needs a token or refresh answer that documents Cache-Control: the spec has none"
+    )
 
 
 def test_inspect_plans_nothing_the_boards_spec_does_not_promise() -> None:
