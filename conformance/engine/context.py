@@ -17,6 +17,7 @@ from ..contract import Contract, Operation, Resource, RoleName, accounts
 from .failures import Failure, Skip
 from .http import TargetClient, json_body
 from .identities import Identities, Identity
+from .ledger import Ledger
 from .registry import Check
 from .results import Outcome, Status
 from .rows import Row, body_for, changed_fields, listed_rows, success_statuses
@@ -38,6 +39,7 @@ class CheckContext:
         identities: Identities,
         depth: ProfileSettings,
         served: ServedDocument,
+        ledger: Ledger,
     ) -> None:
         self.check = check
         self.client = client
@@ -46,6 +48,8 @@ class CheckContext:
         self.depth = depth
         # The document the deployment serves, looked for once per run (drift).
         self.served = served
+        # What the run creates, for the clean-up.
+        self.ledger = ledger
         # Requests this check sent: one that sent none has not passed (the runner skips it).
         self.sent = 0
         # Outcomes per operation, when the check runs on several (`on`).
@@ -151,6 +155,21 @@ class CheckContext:
                 operation=operation,
             )
 
+    def expect_refused(
+        self, response: httpx.Response, operation: Operation, status: int, *, title: str
+    ) -> None:
+        """Fail unless refused: with `status` where the operation documents it, else any 4xx."""
+        if operation.documents(status):
+            self.expect_status(response, status, operation=operation.operation_id, title=title)
+        elif not 400 <= response.status_code < 500:
+            self.fail(
+                title,
+                expected="a refusal (4xx)",
+                seen=f"{response.status_code} {_excerpt(response)}",
+                response=response,
+                operation=operation.operation_id,
+            )
+
     def json_object(self, response: httpx.Response, *, operation: str | None) -> dict[str, Any]:
         """The response body as a JSON object, or a failure."""
         try:
@@ -206,6 +225,14 @@ class CheckContext:
         if not found:
             self.skip(f"the spec has no resource with {' and '.join(actions)} operations")
         return found
+
+    def targeted(self, reason: str) -> list[Operation]:
+        """The operations the check's `targets` name on this spec (what `inspect` plans);
+        skips the check, for `reason`, when there are none."""
+        names = set(self.check.targets(self.spec)) if self.check.targets is not None else set()
+        if not names:
+            self.skip(reason)
+        return [operation for operation in self.spec if operation.operation_id in names]
 
     @contextmanager
     def on(self, operation: Operation) -> Iterator[None]:
@@ -292,6 +319,7 @@ class CheckContext:
         row_id = body.get(resource.id_field)
         if resource.id_param is not None:
             path[resource.id_param] = row_id
+        self.ledger.note(resource.name, path, owner)
         return Row(resource, row_id, body, path, owner, sent)
 
     def parent_path(self, resource: Resource, owner: Identity) -> dict[str, object]:
@@ -330,7 +358,7 @@ class CheckContext:
             )
         return response, made
 
-    def expect_refused(self, response: httpx.Response, operation: Operation, *, title: str) -> None:
+    def expect_invalid(self, response: httpx.Response, operation: Operation, *, title: str) -> None:
         """Input its schema forbids is a 4xx: 422 where the operation documents 422.
 
         401 and 403 do not count: a refusal of the caller says nothing of the input.

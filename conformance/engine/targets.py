@@ -1,19 +1,42 @@
 """Which operations of a spec a check runs on, said once beside the check (for `inspect`).
 
-Each function returns a `Targets`: given a contract model, the operationIds the check
-will judge there. The plan (`plan.py`) and `conformance inspect` ask it before a run; the
-check itself loops over the same model at run time.
+A `Targets` pairs a sentence saying what a spec must contain for the check to run (the
+catalogue prints it) with a function that, given a contract model, returns the
+operationIds the check will judge there. The plan (`plan.py`) and `conformance inspect`
+ask it before a run; the check itself loops over the same model at run time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from ..contract import Contract, Operation, RoleName
 
-__all__ = ["Targets", "found_by", "of_resources", "of_roles", "secured", "union"]
+__all__ = [
+    "Targets",
+    "also_needs",
+    "documenting",
+    "found_by",
+    "of_resources",
+    "of_roles",
+    "secured",
+]
 
-Targets = Callable[[Contract], list[str]]
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """What a check needs of a spec (`needs`, one phrase) and where it runs in one (`select`)."""
+
+    needs: str
+    select: Callable[[Contract], list[str]]
+
+    def __call__(self, contract: Contract) -> list[str]:
+        return self.select(contract)
+
+
+def _and(words: tuple[str, ...]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def of_resources(action: str, *needs: str, top_level: bool = False, owned: bool = True) -> Targets:
@@ -22,7 +45,7 @@ def of_resources(action: str, *needs: str, top_level: bool = False, owned: bool 
     `owned=False` takes the accounts resource too (as `CheckContext.resources_with`).
     """
 
-    def targets(contract: Contract) -> list[str]:
+    def select(contract: Contract) -> list[str]:
         found = []
         for resource in contract.resources:
             operations = dict(resource.operations)
@@ -34,36 +57,56 @@ def of_resources(action: str, *needs: str, top_level: bool = False, owned: bool 
                 found.append(operations[action].operation_id)
         return found
 
-    return targets
+    kind = "a top-level resource" if top_level else "a resource"
+    other = " (other than the accounts)" if owned else ""
+    actions = _and(tuple(dict.fromkeys((action, *needs))))
+    return Targets(f"{kind}{other} with {actions} operations", select)
+
+
+def found_by(needs: str, find: Callable[[Contract], Iterable[Operation]]) -> Targets:
+    """The operations a check's own reading of the model finds (the one it loops over)."""
+
+    def select(contract: Contract) -> list[str]:
+        return list(dict.fromkeys(operation.operation_id for operation in find(contract)))
+
+    return Targets(needs, select)
 
 
 def of_roles(*roles: RoleName) -> Targets:
     """The operations playing these roles."""
 
-    def targets(contract: Contract) -> list[str]:
+    def select(contract: Contract) -> list[str]:
         return [op.operation_id for role in roles if (op := contract.roles.get(role))]
 
-    return targets
+    words = tuple(f"a {role.value.replace('_', '-')} operation" for role in roles)
+    return Targets(_and(words) + " (inferred, or named in `[roles]`)", select)
 
 
-def found_by(find: Callable[[Contract], Iterable[Operation]]) -> Targets:
-    """The operations a check's own reading of the model finds (the one it loops over)."""
+def also_needs(role: RoleName, targets: Targets) -> Targets:
+    """`targets`, on a spec that also has an operation playing `role` (none elsewhere)."""
 
-    def targets(contract: Contract) -> list[str]:
-        return [operation.operation_id for operation in find(contract)]
+    def select(contract: Contract) -> list[str]:
+        return targets(contract) if contract.roles.get(role) else []
 
-    return targets
-
-
-def union(*parts: Targets) -> Targets:
-    """The operations of every part, each once, in the parts' order."""
-
-    def targets(contract: Contract) -> list[str]:
-        return list(dict.fromkeys(op for part in parts for op in part(contract)))
-
-    return targets
+    return Targets(f"{targets.needs}, and a {role.value.replace('_', '-')} operation", select)
 
 
-def secured(contract: Contract) -> list[str]:
-    """Every secured operation that documents a 401."""
+def _secured(contract: Contract) -> list[str]:
     return [op.operation_id for op in contract if op.secured and op.documents(401)]
+
+
+secured = Targets("secured operations that document a 401", _secured)
+"""Every secured operation that documents a 401."""
+
+
+def documenting(header: str) -> Targets:
+    """Every operation with a response that documents this header (lower-cased name)."""
+
+    def select(contract: Contract) -> list[str]:
+        return [
+            op.operation_id
+            for op in contract
+            if any(header in response.headers for response in op.responses.values())
+        ]
+
+    return Targets(f"responses that document the `{header}` header", select)

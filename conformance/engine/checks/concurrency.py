@@ -62,7 +62,10 @@ def _in_parallel(
 
 @check(
     "concurrency.duplicate-creates",
-    targets=found_by(lambda contract: (operation for operation, _ in _raced(contract))),
+    targets=found_by(
+        "a sign-up documenting a conflict (409 or 400), or a create documenting 409",
+        lambda contract: (operation for operation, _ in _raced(contract)),
+    ),
     risk="Racing requests can create two accounts for one identifier, or two of what is unique.",
     description="N identical sign-ups in parallel (where the sign-up documents a conflict), "
     "and N identical creates of every resource that documents 409 (once a repeated create "

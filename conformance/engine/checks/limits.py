@@ -68,7 +68,7 @@ def page_size(ctx: CheckContext) -> None:
         with ctx.on(resource.listing):
             for page, value in bounded:
                 response = ctx.send(resource.listing, as_=user, params={page.name: value})
-                ctx.expect_refused(
+                ctx.expect_invalid(
                     response, resource.listing, title=f"{page.name}={value} was not refused"
                 )
 
@@ -161,7 +161,7 @@ def _adopt(ctx: CheckContext, values: dict[str, Any], response: httpx.Response) 
 
 @check(
     "limits.body-size",
-    targets=found_by(_sized),
+    targets=found_by("an operation taking a body that documents 413", _sized),
     risk="A huge request body is accepted, so one client can exhaust the server.",
     description="On every operation that takes a body and documents 413, a valid body padded "
     "past the limit its 413 answer states (8 MiB where it states none) is 413.",
@@ -223,7 +223,10 @@ def _bounded(contract: Contract) -> list[tuple[Resource, Operation]]:
 
 @check(
     "limits.string-length",
-    targets=found_by(lambda contract: (operation for _, operation in _bounded(contract))),
+    targets=found_by(
+        "a create or change with a text field bounded by maxLength or minLength",
+        lambda contract: (operation for _, operation in _bounded(contract)),
+    ),
     risk="Oversized strings are stored, so one client can fill the database.",
     description="Every string field of every create and change (sign-up and the account's "
     "own included) over its maxLength, or under its minLength, is refused.",
@@ -250,7 +253,7 @@ def string_length(ctx: CheckContext) -> None:
                 else:
                     body = {**body_for(resource, ctx.identities.run_tag, "wordy"), name: value}
                     response = ctx.send(operation, as_=user, path=path, json=body)
-                ctx.expect_refused(
+                ctx.expect_invalid(
                     response, operation, title=f"a {name} of {len(value)} characters was accepted"
                 )
 
@@ -299,7 +302,10 @@ def _probed(contract: Contract) -> list[_Probe]:
 
 @check(
     "limits.path-id-range",
-    targets=found_by(lambda contract: (operation for operation, _, _ in _probed(contract))),
+    targets=found_by(
+        "a read or delete whose path id has a type or bounds",
+        lambda contract: (operation for operation, _, _ in _probed(contract)),
+    ),
     risk="An out-of-range id in a path crashes the server.",
     description="Path ids outside what their schema allows (below the minimum, above the "
     "maximum, beyond the integer's format or int64, not an integer; malformed UUIDs; over "

@@ -145,11 +145,12 @@ def mass_assignment(ctx: CheckContext) -> None:
             _forged_changes(ctx, resource, row, forged)
 
 
-def _account_targets(contract: Contract) -> list[str]:
+def _account_writes(contract: Contract) -> list[Operation]:
+    """The sign-up and the change of an account, where the sign-up creates a resource."""
     account = contract.resource(contract.roles.account_resource or "")
     if account is None:
         return []
-    return [op.operation_id for op in (account.create, account.update) if op is not None]
+    return [op for op in (account.create, account.update) if op is not None]
 
 
 def _privileges(body: Body | None, resource: Resource) -> list[tuple[str, object]]:
@@ -206,7 +207,7 @@ class _Guarded:
 
 @check(
     "properties.user-mass-assignment",
-    targets=_account_targets,
+    targets=found_by("a sign-up that creates a resource with an id", _account_writes),
     risk="Any user can make themself an administrator by adding a field to a request.",
     description="Sign-up, and a change of one's own account, with a server-owned field of "
     "the accounts resource (readOnly, or answered but never accepted) or a privilege flag "
@@ -321,7 +322,11 @@ def _with_unknown(
 
 @check(
     "properties.unknown-fields",
-    targets=found_by(_unknown_reach),
+    targets=found_by(
+        "a create or change of a resource, or a token, refresh or logout operation, "
+        "taking a JSON body",
+        _unknown_reach,
+    ),
     risk="Unknown fields are silently accepted, which opens the door to mass assignment.",
     description="A body (of every create and change, token, refresh and logout) with a field "
     "its schema does not define is refused where the schema is closed "
@@ -340,7 +345,7 @@ def unknown_fields(ctx: CheckContext) -> None:
             name = _unknown_name(operation.body)
             response, resource, path = _with_unknown(ctx, operation, user, name)
             if _strict(operation.body):
-                ctx.expect_refused(
+                ctx.expect_invalid(
                     response, operation, title=f"the unknown field {name} was accepted"
                 )
                 continue
@@ -393,7 +398,10 @@ def _secret_member(response: httpx.Response, operation: Operation) -> str | None
 
 @check(
     "properties.no-secrets",
-    targets=found_by(lambda contract: (asked.operation for asked in reach(contract))),
+    targets=found_by(
+        "a sign-up, token, current-account or refresh operation, or a resource",
+        lambda contract: (asked.operation for asked in reach(contract)),
+    ),
     risk="Responses expose passwords, password hashes or secrets.",
     description="No answer of the sign-up, token, current-account or refresh operations, or "
     "of any operation of any resource, carries a secret field (writeOnly, format password, "
@@ -454,7 +462,10 @@ def _timestamped(contract: Contract) -> list[Asked]:
 
 @check(
     "properties.timestamps-utc",
-    targets=found_by(lambda contract: (asked.operation for asked in _timestamped(contract))),
+    targets=found_by(
+        "a resource or current-account operation whose answer documents a date-time",
+        lambda contract: (asked.operation for asked in _timestamped(contract)),
+    ),
     risk="Timestamps lack a time zone, so clients read the wrong time.",
     description="Every field the spec documents as format: date-time, in the answers of "
     "every resource (create, list, read, change) and of the current account, is RFC 3339 "
