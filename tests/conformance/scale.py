@@ -1,6 +1,6 @@
 """How a run's time grows with the number of operations: figures, printed, never asserted.
 
-    python -m tests.conformance.scale [--sizes 1,2,4,8] [--profiles quick,default]
+    python -m tests.conformance.scale [--sizes 1,2,4,8] [--profiles quick,full]
                                       [--nested] [--seed N] [--bundled]
 
 For each size N, the generated API of N similar resources (`targets/many`: accounts, and
@@ -44,10 +44,8 @@ def _measure(size: int, profile: str, *, nested: bool, seed: int, scratch: Path)
             extra_args=["--spec", str(spec_path), "--seed", str(seed)],
         )
     seconds = time.monotonic() - started
-    summary = run.report.get("summary", {})
-    verdict = (
-        "ok" if run.exit_code == 0 else f"exit {run.exit_code}, failed {summary.get('failed')}"
-    )
+    failed = ", ".join(sorted(run.failed_checks | run.errored_checks))
+    verdict = "ok" if run.exit_code == 0 else f"exit {run.exit_code}: {failed or run.stderr[-200:]}"
     return (
         f"{size:>3} {profile:<8} {operations:>4} {app.state.served:>9} {seconds:>8.1f} "
         f"{seconds / operations:>7.2f}  {verdict}"
@@ -95,7 +93,7 @@ def _say(line: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.conformance.scale")
     parser.add_argument("--sizes", default="1,2,4,8", help="resource counts, comma-separated")
-    parser.add_argument("--profiles", default="quick,default", help="profiles, comma-separated")
+    parser.add_argument("--profiles", default="quick,full", help="profiles, comma-separated")
     parser.add_argument("--nested", action="store_true", help="every second resource nested")
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--bundled", action="store_true", help="also the bundled contract")
