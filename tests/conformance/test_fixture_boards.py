@@ -6,8 +6,10 @@ serves its own faulty app.
 
 from __future__ import annotations
 
+import base64
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -306,6 +308,210 @@ def test_fault_no_auth_on_list() -> None:
         assert anonymous.status_code == 200
         assert anonymous.json()["total"] == 1
         assert c.get("/v2/accounts/self").status_code == 401
+
+
+@contextmanager
+def faulty(fault: str) -> Iterator[httpx.Client]:
+    """A client of the boards app with one planted fault, served for the block."""
+    with serve(create_app(faults={fault})) as base, httpx.Client(base_url=base) as c:
+        yield c
+
+
+def test_fault_bola_board_read() -> None:
+    with faulty("bola-board-read") as c:
+        board_id = new_board(c, sign_up(c, "owner"))
+        assert c.get(f"/v2/boards/{board_id}", headers=sign_up(c, "intruder")).status_code == 200
+
+
+def test_fault_bola_board_update() -> None:
+    with faulty("bola-board-update") as c:
+        owner = sign_up(c, "owner")
+        board_id = new_board(c, owner)
+        defaced = c.patch(
+            f"/v2/boards/{board_id}", json={"name": "defaced"}, headers=sign_up(c, "intruder")
+        )
+        assert defaced.status_code == 200
+        assert c.get(f"/v2/boards/{board_id}", headers=owner).json()["name"] == "defaced"
+
+
+def test_fault_bola_board_delete() -> None:
+    with faulty("bola-board-delete") as c:
+        owner = sign_up(c, "owner")
+        board_id = new_board(c, owner)
+        assert c.delete(f"/v2/boards/{board_id}", headers=sign_up(c)).status_code == 204
+        assert c.get(f"/v2/boards/{board_id}", headers=owner).status_code == 404
+
+
+def test_fault_bola_card_edit() -> None:
+    with faulty("bola-card-edit") as c:
+        owner, intruder = sign_up(c, "owner"), sign_up(c, "intruder")
+        board_id = new_board(c, owner)
+        card_id = new_card(c, owner, board_id)
+        path = f"/v2/boards/{new_board(c, intruder)}/cards/{card_id}"
+        assert c.patch(path, json={"done": True}, headers=intruder).status_code == 200
+        mine = c.get(f"/v2/boards/{board_id}/cards/{card_id}", headers=owner)
+        assert mine.json()["done"] is True
+
+
+def test_fault_bola_card_remove() -> None:
+    with faulty("bola-card-remove") as c:
+        owner, intruder = sign_up(c, "owner"), sign_up(c, "intruder")
+        board_id = new_board(c, owner)
+        card_id = new_card(c, owner, board_id)
+        path = f"/v2/boards/{new_board(c, intruder)}/cards/{card_id}"
+        assert c.delete(path, headers=intruder).status_code == 200
+        mine = c.get(f"/v2/boards/{board_id}/cards/{card_id}", headers=owner)
+        assert mine.status_code == 404
+
+
+def test_fault_list_shows_all_boards() -> None:
+    with faulty("list-shows-all-boards") as c:
+        other = new_board(c, sign_up(c, "other"))
+        headers = sign_up(c)
+        listed = c.get("/v2/boards", headers=headers).json()
+        assert [board["id"] for board in listed["items"]] == [other]
+
+
+def test_fault_list_total_counts_all() -> None:
+    with faulty("list-total-counts-all") as c:
+        new_board(c, sign_up(c, "other"))
+        listed = c.get("/v2/boards", headers=sign_up(c)).json()
+        assert (listed["items"], listed["total"]) == ([], 1)
+
+
+def _claims_segment(headers: dict[str, str]) -> str:
+    return headers["Authorization"].removeprefix("Bearer ").split(".")[1]
+
+
+def test_fault_alg_none_accepted() -> None:
+    with faulty("alg-none-accepted") as c:
+        payload = _claims_segment(sign_up(c))
+        header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
+        unsigned = {"Authorization": f"Bearer {header}.{payload}."}
+        assert c.get("/v2/accounts/self", headers=unsigned).status_code == 200
+        assert c.get("/v2/accounts/self", headers={"Authorization": "Bearer x"}).status_code == 401
+
+
+def test_fault_signature_unchecked() -> None:
+    with faulty("signature-unchecked") as c:
+        token = sign_up(c)["Authorization"].removeprefix("Bearer ")
+        header, payload, _ = token.split(".")
+        forged = {"Authorization": f"Bearer {header}.{payload}.AAAA"}
+        assert c.get("/v2/accounts/self", headers=forged).status_code == 200
+
+
+def test_fault_lookup_before_auth() -> None:
+    with faulty("lookup-before-auth") as c:
+        assert c.delete(f"/v2/boards/{NO_SUCH_BOARD}").status_code == 404
+        board_id = new_board(c, sign_up(c))
+        assert c.delete(f"/v2/boards/{board_id}").status_code == 401
+
+
+def test_fault_no_challenge() -> None:
+    with faulty("no-challenge") as c:
+        refused = c.get("/v2/boards")
+        assert refused.status_code == 401
+        assert "www-authenticate" not in refused.headers
+
+
+def test_fault_ignore_limit_maximum() -> None:
+    with faulty("ignore-limit-maximum") as c:
+        capped = c.get("/v2/boards?limit=51", headers=sign_up(c))
+        assert capped.status_code == 200
+        assert capped.json()["limit"] == 50
+
+
+def test_fault_uuid_parse_500() -> None:
+    with faulty("uuid-parse-500") as c:
+        headers = sign_up(c)
+        assert c.get("/v2/boards/not-a-uuid", headers=headers).status_code == 500
+        assert c.get(f"/v2/boards/{NO_SUCH_BOARD}", headers=headers).status_code == 404
+
+
+def test_fault_create_returns_200() -> None:
+    with faulty("create-returns-200") as c:
+        assert c.post("/v2/boards", json={"name": "b"}, headers=sign_up(c)).status_code == 200
+
+
+def test_fault_create_drops_description() -> None:
+    with faulty("create-drops-description") as c:
+        body = {"name": "b", "description": "what it is for"}
+        created = c.post("/v2/boards", json=body, headers=sign_up(c))
+        assert created.status_code == 201
+        assert created.json()["description"] is None
+
+
+def test_fault_patch_ignored() -> None:
+    with faulty("patch-ignored") as c:
+        headers = sign_up(c)
+        board_id = new_board(c, headers, "before")
+        changed = c.patch(f"/v2/boards/{board_id}", json={"name": "after"}, headers=headers)
+        assert changed.json()["name"] == "after"
+        assert c.get(f"/v2/boards/{board_id}", headers=headers).json()["name"] == "before"
+
+
+def test_fault_patch_keeps_updated_at() -> None:
+    with faulty("patch-keeps-updated-at") as c:
+        headers = sign_up(c)
+        board_id = new_board(c, headers)
+        changed = c.patch(f"/v2/boards/{board_id}", json={"name": "after"}, headers=headers)
+        assert changed.json()["name"] == "after"
+        assert changed.json()["updated_at"] is None
+
+
+def test_fault_card_remove_noop() -> None:
+    with faulty("card-remove-noop") as c:
+        headers = sign_up(c)
+        board_id = new_board(c, headers)
+        path = f"/v2/boards/{board_id}/cards/{new_card(c, headers, board_id)}"
+        assert c.delete(path, headers=headers).status_code == 200
+        assert c.get(path, headers=headers).status_code == 200
+
+
+def test_fault_card_move_mass_assignment() -> None:
+    with faulty("card-move-mass-assignment") as c:
+        headers = sign_up(c)
+        first, second = new_board(c, headers), new_board(c, headers)
+        card_id = new_card(c, headers, first)
+        moved = c.patch(
+            f"/v2/boards/{first}/cards/{card_id}", json={"board_id": second}, headers=headers
+        )
+        assert moved.status_code == 200
+        assert c.get(f"/v2/boards/{second}/cards/{card_id}", headers=headers).status_code == 200
+
+
+def test_fault_card_without_created_at() -> None:
+    with faulty("card-without-created-at") as c:
+        headers = sign_up(c)
+        board_id = new_board(c, headers)
+        card = c.get(
+            f"/v2/boards/{board_id}/cards/{new_card(c, headers, board_id)}", headers=headers
+        )
+        assert card.status_code == 200
+        assert "created_at" not in card.json()
+
+
+def test_fault_problem_as_json() -> None:
+    with faulty("problem-as-json") as c:
+        missing = c.get(f"/v2/boards/{NO_SUCH_BOARD}", headers=sign_up(c))
+        assert missing.status_code == 404
+        assert missing.headers["content-type"] == "application/json"
+
+
+def test_fault_validation_400() -> None:
+    with faulty("validation-400") as c:
+        refused = c.post("/v2/boards", json={"name": ""}, headers=sign_up(c))
+        assert refused.status_code == 400
+        assert refused.json()["status"] == 400
+
+
+def test_fault_card_without_location() -> None:
+    with faulty("card-without-location") as c:
+        headers = sign_up(c)
+        board_id = new_board(c, headers)
+        added = c.post(f"/v2/boards/{board_id}/cards", json={"title": "t"}, headers=headers)
+        assert added.status_code == 201
+        assert "location" not in added.headers
 
 
 def test_every_fault_has_a_test() -> None:

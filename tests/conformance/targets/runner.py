@@ -84,8 +84,10 @@ def run_conformance(
     generic: bool = True,
     extra_args: Iterable[str] = (),
     env: Mapping[str, str] | None = None,
+    profile: str = "quick",
+    timeout: float = RUN_TIMEOUT,
 ) -> ConformanceRun:
-    """`python -m conformance run --url URL --profile quick --report-json ...`.
+    """`python -m conformance run --url URL --profile PROFILE --report-json ...`.
 
     `checks` become `--check` flags (ids or families); `generic=False` skips the
     schemathesis phase. `admin` is passed through the environment, as CI would.
@@ -104,7 +106,7 @@ def run_conformance(
             "--url",
             url,
             "--profile",
-            "quick",
+            profile,
             "--report-json",
             str(report_path),
         ]
@@ -119,7 +121,7 @@ def run_conformance(
             cwd=scratch,
             capture_output=True,
             text=True,
-            timeout=RUN_TIMEOUT,
+            timeout=timeout,
             check=False,
         )
         report: dict[str, Any] = (

@@ -8,10 +8,12 @@ catches which fault.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import jwt
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -43,6 +45,34 @@ FAULTS = frozenset(
         "ignore-name-bound",  # createBoard accepts a name longer than its maxLength
         "delete-noop",  # deleteBoard answers 204 and keeps the board
         "no-auth-on-list",  # listBoards without a token answers every board
+        # Object-level authorization: one ownership test forgotten per operation.
+        "bola-board-read",  # getBoard answers any account's board
+        "bola-board-update",  # updateBoard changes any account's board
+        "bola-board-delete",  # deleteBoard deletes any account's board
+        "bola-card-edit",  # editCard changes another account's card through the caller's board
+        "bola-card-remove",  # removeCard removes another account's card through the caller's board
+        "list-shows-all-boards",  # listBoards lists every account's boards
+        "list-total-counts-all",  # listBoards counts every account's boards in `total`
+        # Authentication.
+        "alg-none-accepted",  # the decoder trusts the token's own `alg`, so `none` passes
+        "signature-unchecked",  # the decoder reads the claims without verifying the signature
+        "lookup-before-auth",  # deleteBoard looks the board up before the token: 404, not 401
+        "no-challenge",  # a 401 carries no `WWW-Authenticate` header
+        # Limits.
+        "ignore-limit-maximum",  # listBoards caps `limit` at 50 instead of refusing more
+        "uuid-parse-500",  # getBoard parses its id with uuid.UUID: a malformed one is 500
+        # Workflows and properties.
+        "create-returns-200",  # createBoard answers 200, not the documented 201
+        "create-drops-description",  # createBoard stores no `description`
+        "patch-ignored",  # updateBoard answers the change but stores nothing
+        "patch-keeps-updated-at",  # updateBoard leaves `updated_at` null
+        "card-remove-noop",  # removeCard answers 200 and keeps the card
+        "card-move-mass-assignment",  # editCard honours `board_id` in its body
+        # What only schemathesis's response checks see.
+        "card-without-created-at",  # getCard answers a card without its required `created_at`
+        "problem-as-json",  # a 404 is `application/json`, not `application/problem+json`
+        "validation-400",  # a request that breaks its schema is 400, which no operation documents
+        "card-without-location",  # addCard answers 201 without its required `Location` header
     }
 )
 
@@ -66,26 +96,61 @@ def problem(
     return ProblemResponse(body, status_code=status, headers=headers)
 
 
-async def _on_error(request: Request, exc: Exception) -> Response:
+def _error_handler(faults: frozenset[str]) -> Callable[[Request, Exception], Awaitable[Response]]:
     """The one place where errors become answers."""
-    if isinstance(exc, Invalid):
-        body = {
-            "type": "about:blank",
-            "title": "Unprocessable Content",
-            "status": 422,
-            "detail": "The request breaks its schema.",
-            "errors": [{"location": where, "message": rule} for where, rule in exc.errors],
-        }
-        return ProblemResponse(body, status_code=422)
-    if isinstance(exc, Unauthorized):
-        detail = "A valid bearer token is required."
-        return problem(401, "Unauthorized", detail, {"WWW-Authenticate": "Bearer"})
-    if isinstance(exc, NotFound):
-        return problem(404, "Not Found", "No such resource.")
-    if isinstance(exc, Conflict):
-        return problem(409, "Conflict", "That username is taken.")
-    assert isinstance(exc, HTTPException)
-    return problem(exc.status_code, str(exc.detail), str(exc.detail), dict(exc.headers or {}))
+    challenge = {} if "no-challenge" in faults else {"WWW-Authenticate": "Bearer"}
+    invalid_status = 400 if "validation-400" in faults else 422
+
+    async def on_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, Invalid):
+            body = {
+                "type": "about:blank",
+                "title": "Unprocessable Content",
+                "status": invalid_status,
+                "detail": "The request breaks its schema.",
+                "errors": [{"location": where, "message": rule} for where, rule in exc.errors],
+            }
+            return ProblemResponse(body, status_code=invalid_status)
+        if isinstance(exc, Unauthorized):
+            return problem(401, "Unauthorized", "A valid bearer token is required.", challenge)
+        if isinstance(exc, NotFound):
+            answer = problem(404, "Not Found", "No such resource.")
+            if "problem-as-json" in faults:
+                answer.headers["content-type"] = "application/json"
+            return answer
+        if isinstance(exc, Conflict):
+            return problem(409, "Conflict", "That username is taken.")
+        if isinstance(exc, ValueError):  # A bug (see `uuid-parse-500`): answered, not dropped.
+            return problem(500, "Internal Server Error", "The server failed.")
+        assert isinstance(exc, HTTPException)
+        return problem(exc.status_code, str(exc.detail), str(exc.detail), dict(exc.headers or {}))
+
+    return on_error
+
+
+class _CarelessTokens(Tokens):
+    """Tokens as a careless decoder reads them: unsigned ones (`alg-none-accepted`), or any
+    signature at all (`signature-unchecked`), pass where the strict decoder refuses."""
+
+    def __init__(self, faults: frozenset[str]) -> None:
+        super().__init__()
+        self._unsigned = "alg-none-accepted" in faults
+        self._unverified = "signature-unchecked" in faults
+
+    def subject(self, authorization: str | None) -> str | None:
+        subject = super().subject(authorization)
+        token = (authorization or "").partition(" ")[2].strip()
+        if subject is not None or not token:
+            return subject
+        try:
+            alg = str(jwt.get_unverified_header(token).get("alg", ""))
+            if not (self._unverified or (self._unsigned and alg.lower() == "none")):
+                return None
+            claims = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError:
+            return None
+        found = claims.get("sub")
+        return found if isinstance(found, str) else None
 
 
 def create_app(*, faults: Iterable[str] = frozenset()) -> Starlette:
@@ -97,8 +162,13 @@ def create_app(*, faults: Iterable[str] = frozenset()) -> Starlette:
     enforced = copy.deepcopy(document)
     if "ignore-name-bound" in faults:
         del enforced["components"]["schemas"]["BoardCreate"]["properties"]["name"]["maxLength"]
+    if "ignore-limit-maximum" in faults:
+        for parameter in enforced["paths"]["/v2/boards"]["get"]["parameters"]:
+            if parameter["name"] == "limit":
+                del parameter["schema"]["maximum"]
     rules = SpecRules(enforced)
-    tokens = Tokens()
+    careless = {"alg-none-accepted", "signature-unchecked"} & faults
+    tokens = _CarelessTokens(faults) if careless else Tokens()
     store = Store()
 
     def caller(request: Request) -> Account:
@@ -107,6 +177,11 @@ def create_app(*, faults: Iterable[str] = frozenset()) -> Starlette:
         if account is None:
             raise Unauthorized
         return account
+
+    def path_board(request: Request, account: Account, fault: str = "") -> Board:
+        """The board the path names: the caller's own, or anyone's under the `fault` named."""
+        raw_id = request.path_params["board_id"]
+        return store.board(None if fault in faults else account, raw_id)
 
     async def spec_document(request: Request) -> Response:
         return JSONResponse(document)
@@ -155,13 +230,21 @@ def create_app(*, faults: Iterable[str] = frozenset()) -> Starlette:
             anonymous = "no-auth-on-list" in faults and "authorization" not in request.headers
             account = None if anonymous else caller(request)
             query = rules.query(request, "listBoards")
+            everyone = "list-shows-all-boards" in faults
             boards = sorted(
-                (b for b in store.boards.values() if account is None or b.owner_id == account.id),
+                (
+                    b
+                    for b in store.boards.values()
+                    if account is None or everyone or b.owner_id == account.id
+                ),
                 key=lambda board: (board.created_at, board.id),
             )
+            total = len(store.boards) if "list-total-counts-all" in faults else len(boards)
             start, limit = query["offset"], query["limit"]
+            if "ignore-limit-maximum" in faults:
+                limit = min(limit, 50)
             page = [board.answer() for board in boards[start : start + limit]]
-        return JSONResponse({"items": page, "total": len(boards), "limit": limit, "offset": start})
+        return JSONResponse({"items": page, "total": total, "limit": limit, "offset": start})
 
     async def create_board(request: Request) -> Response:
         async with store.lock:
@@ -175,39 +258,47 @@ def create_app(*, faults: Iterable[str] = frozenset()) -> Starlette:
                 new_id(),
                 owner_id,
                 body["name"],
-                body.get("description"),
+                None if "create-drops-description" in faults else body.get("description"),
                 body.get("visibility", "private"),
             )
             store.boards[board.id] = board
         location = f"/v2/boards/{board.id}"
-        return JSONResponse(board.answer(), status_code=201, headers={"Location": location})
+        status = 200 if "create-returns-200" in faults else 201
+        return JSONResponse(board.answer(), status_code=status, headers={"Location": location})
 
     async def get_board(request: Request) -> Response:
         async with store.lock:
-            board = store.board(caller(request), request.path_params["board_id"])
-            return JSONResponse(board.answer())
+            account = caller(request)
+            if "uuid-parse-500" in faults:
+                uuid.UUID(request.path_params["board_id"])  # ValueError: a 500
+            return JSONResponse(path_board(request, account, "bola-board-read").answer())
 
     async def update_board(request: Request) -> Response:
         async with store.lock:
             account = caller(request)
             body = await rules.body(request, "updateBoard")
-            board = store.board(account, request.path_params["board_id"])
+            found = path_board(request, account, "bola-board-update")
+            changed = copy.copy(found) if "patch-ignored" in faults else found
             for name in ("name", "description", "visibility"):
                 if name in body:
-                    setattr(board, name, body[name])
-            board.updated_at = now()
-            return JSONResponse(board.answer())
+                    setattr(changed, name, body[name])
+            if "patch-keeps-updated-at" not in faults:
+                changed.updated_at = now()
+            return JSONResponse(changed.answer())
 
     async def delete_board(request: Request) -> Response:
         async with store.lock:
-            board = store.board(caller(request), request.path_params["board_id"])
+            if "lookup-before-auth" in faults:
+                store.board(None, request.path_params["board_id"])
+            found = path_board(request, caller(request), "bola-board-delete")
             if "delete-noop" not in faults:
-                store.drop_board(board)
+                store.drop_board(found)
         return Response(status_code=204)
 
-    def own_card(request: Request, board: Board) -> Card:
+    def own_card(request: Request, board: Board, fault: str) -> Card:
+        """The card the path names, on `board`; on any board under the `fault` named."""
         card = store.card(request.path_params["card_id"])
-        if card.board_id != board.id and "bola-task-read" not in faults:
+        if card.board_id != board.id and fault not in faults:
             raise NotFound
         return card
 
@@ -215,8 +306,7 @@ def create_app(*, faults: Iterable[str] = frozenset()) -> Starlette:
         async with store.lock:
             account = caller(request)
             query = rules.query(request, "listCards")
-            board = store.board(account, request.path_params["board_id"])
-            cards = store.cards_of(board)
+            cards = store.cards_of(path_board(request, account))
             page, per_page = query["page"], query["per_page"]
             start = (page - 1) * per_page
             items = [card.answer() for card in cards[start : start + per_page]]
@@ -227,38 +317,49 @@ def create_app(*, faults: Iterable[str] = frozenset()) -> Starlette:
         async with store.lock:
             account = caller(request)
             body = await rules.body(request, "addCard")
-            board = store.board(account, request.path_params["board_id"])
+            parent = path_board(request, account)
             card = Card(
                 new_id(),
-                board.id,
+                parent.id,
                 body["title"],
                 body.get("done", False),
                 int(body.get("priority", 3)),
             )
             store.cards[card.id] = card
-        location = f"/v2/boards/{board.id}/cards/{card.id}"
-        return JSONResponse(card.answer(), status_code=201, headers={"Location": location})
+        location = f"/v2/boards/{parent.id}/cards/{card.id}"
+        headers = {} if "card-without-location" in faults else {"Location": location}
+        return JSONResponse(card.answer(), status_code=201, headers=headers)
 
     async def get_card(request: Request) -> Response:
         async with store.lock:
-            board = store.board(caller(request), request.path_params["board_id"])
-            return JSONResponse(own_card(request, board).answer())
+            answer = own_card(
+                request, path_board(request, caller(request)), "bola-task-read"
+            ).answer()
+        if "card-without-created-at" in faults:
+            del answer["created_at"]
+        return JSONResponse(answer)
 
     async def edit_card(request: Request) -> Response:
         async with store.lock:
             account = caller(request)
-            body = await rules.body(request, "editCard")
-            card = own_card(request, store.board(account, request.path_params["board_id"]))
+            body = await read_json(request)
+            moved_to = None
+            if "card-move-mass-assignment" in faults and isinstance(body, dict):
+                moved_to = body.pop("board_id", None)
+            rules.check_body("editCard", body)
+            card = own_card(request, path_board(request, account), "bola-card-edit")
             card.title = body.get("title", card.title)
             card.done = body.get("done", card.done)
             card.priority = int(body.get("priority", card.priority))
+            if isinstance(moved_to, str):
+                card.board_id = moved_to
             return JSONResponse(card.answer())
 
     async def remove_card(request: Request) -> Response:
         async with store.lock:
-            board = store.board(caller(request), request.path_params["board_id"])
-            card = own_card(request, board)
-            del store.cards[card.id]
+            card = own_card(request, path_board(request, caller(request)), "bola-card-remove")
+            if "card-remove-noop" not in faults:
+                del store.cards[card.id]
         return JSONResponse({"id": card.id, "deleted": True})
 
     routes: list[Route] = [
@@ -277,8 +378,10 @@ def create_app(*, faults: Iterable[str] = frozenset()) -> Starlette:
             {"GET": get_card, "PATCH": edit_card, "DELETE": remove_card},
         ),
     ]
+    on_error = _error_handler(faults)
     handlers: dict[Any, Any] = {
-        kind: _on_error for kind in (Invalid, Unauthorized, NotFound, Conflict, HTTPException)
+        kind: on_error
+        for kind in (Invalid, Unauthorized, NotFound, Conflict, ValueError, HTTPException)
     }
     app = Starlette(routes=routes, exception_handlers=handlers)
     # `/v2/boards/` is not `/v2/boards`: no redirect from one to the other.

@@ -99,10 +99,13 @@ class Store:
     cards: dict[str, Card] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    def board(self, owner: Account, raw_id: str) -> Board:
-        """The caller's board named by a path id; `NotFound` for anyone else's or a non-UUID."""
+    def board(self, owner: Account | None, raw_id: str) -> Board:
+        """The caller's board named by a path id; `NotFound` for anyone else's or a non-UUID.
+
+        `owner=None` finds anyone's board (what a planted fault forgets to check).
+        """
         board = self.boards.get(raw_id.lower()) if _UUID.fullmatch(raw_id) else None
-        if board is None or board.owner_id != owner.id:
+        if board is None or (owner is not None and board.owner_id != owner.id):
             raise NotFound
         return board
 
