@@ -216,8 +216,10 @@ class CheckContext:
         account = self.spec.resource(name) if name is not None else None
         if account is None:
             self.skip("the spec's sign-up creates no resource with ids (no accounts resource)")
+        if account.id_param is None:
+            self.skip(f"the accounts resource ({account.name}) has no operations by id")
         missing = [action for action in actions if action not in dict(account.operations)]
-        if missing or account.id_param is None:
+        if missing:
             self.skip(f"the accounts resource ({account.name}) has no {' or '.join(missing)} by id")
         return account
 

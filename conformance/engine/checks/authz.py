@@ -46,6 +46,13 @@ def _refused(ctx: CheckContext, response: httpx.Response, operation: Operation, 
         )
 
 
+def _what(ctx: CheckContext, resource: Resource) -> str:
+    """How a failure's title names a row of the resource."""
+    if resource.name == ctx.spec.roles.account_resource:
+        return "account"
+    return f"object in {resource.name}"
+
+
 def _pair(ctx: CheckContext) -> tuple[Identity, Identity]:
     return ctx.user("owner"), ctx.user("intruder")
 
@@ -118,7 +125,7 @@ def _change_refused(
     for path in paths:
         response = ctx.send(resource.update, as_=intruder, path=path, json=change)
         _refused(
-            ctx, response, resource.update, f"another user's object in {resource.name} was changed"
+            ctx, response, resource.update, f"another user's {_what(ctx, resource)} was changed"
         )
     read = ctx.send(resource.read, as_=row.owner, path=row.path)
     body = ctx.json_object(read, operation=resource.read.operation_id)
@@ -161,7 +168,7 @@ def _delete_refused(
     for path in paths:
         response = ctx.send(resource.delete, as_=intruder, path=path)
         _refused(
-            ctx, response, resource.delete, f"another user's object in {resource.name} was deleted"
+            ctx, response, resource.delete, f"another user's {_what(ctx, resource)} was deleted"
         )
     read = ctx.send(resource.read, as_=row.owner, path=row.path)
     ctx.expect_status(
