@@ -8,6 +8,7 @@ and where they reach other users' rows, is read from the spec (`contract/admin.p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -104,12 +105,29 @@ def read_cross_user(ctx: CheckContext) -> None:
     owasp=Owasp.API1,
 )
 def update_cross_user(ctx: CheckContext) -> None:
+    _on_every_resource(ctx, "update", _change_refused)
+
+
+# Judges one row: (ctx, its resource, the row, the paths that address it, the intruder).
+Judge = Callable[[CheckContext, Resource, Row, list[dict[str, object]], Identity], None]
+
+
+def _on_every_resource(ctx: CheckContext, action: str, judge: Judge) -> None:
+    """Judge a row of the owner's of every resource with `action`, as the intruder."""
     owner, intruder = _pair(ctx)
-    for resource in ctx.resources_with("create", "read", "update"):
-        assert resource.update is not None
-        with ctx.on(resource.update):
+    for resource in ctx.resources_with("create", "read", action):
+        with ctx.on(dict(resource.operations)[action]):
             row = ctx.row(resource, owner)
-            _change_refused(ctx, resource, row, _paths(ctx, resource, row, intruder), intruder)
+            judge(ctx, resource, row, _paths(ctx, resource, row, intruder), intruder)
+
+
+def _on_the_account(ctx: CheckContext, action: str, judge: Judge) -> None:
+    """Judge the owner's own account (the resource the sign-up creates), as the intruder."""
+    account = ctx.account_with("read", action)
+    with ctx.on(dict(account.operations)[action]):
+        owner, intruder = _pair(ctx)
+        row = ctx.row(account, owner)
+        judge(ctx, account, row, [row.path], intruder)
 
 
 def _change_refused(
@@ -148,12 +166,7 @@ def _change_refused(
     owasp=Owasp.API1,
 )
 def delete_cross_user(ctx: CheckContext) -> None:
-    owner, intruder = _pair(ctx)
-    for resource in ctx.resources_with("create", "read", "delete"):
-        assert resource.delete is not None
-        with ctx.on(resource.delete):
-            row = ctx.row(resource, owner)
-            _delete_refused(ctx, resource, row, _paths(ctx, resource, row, intruder), intruder)
+    _on_every_resource(ctx, "delete", _delete_refused)
 
 
 def _delete_refused(
@@ -254,12 +267,7 @@ def user_read_cross_user(ctx: CheckContext) -> None:
     owasp=Owasp.API1,
 )
 def user_update_cross_user(ctx: CheckContext) -> None:
-    account = ctx.account_with("read", "update")
-    assert account.update is not None
-    with ctx.on(account.update):
-        owner, intruder = _pair(ctx)
-        row = ctx.row(account, owner)
-        _change_refused(ctx, account, row, [row.path], intruder)
+    _on_the_account(ctx, "update", _change_refused)
 
 
 @check(
@@ -270,12 +278,7 @@ def user_update_cross_user(ctx: CheckContext) -> None:
     owasp=Owasp.API1,
 )
 def user_delete_cross_user(ctx: CheckContext) -> None:
-    account = ctx.account_with("read", "delete")
-    assert account.delete is not None
-    with ctx.on(account.delete):
-        owner, intruder = _pair(ctx)
-        row = ctx.row(account, owner)
-        _delete_refused(ctx, account, row, [row.path], intruder)
+    _on_the_account(ctx, "delete", _delete_refused)
 
 
 def _query(operation: Operation) -> dict[str, object]:
