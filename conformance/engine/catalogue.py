@@ -19,7 +19,10 @@ def load_checks() -> Registry:
 
 def render_catalogue(registry: Registry | None = None) -> str:
     """The Markdown of `docs/checks.md`: every check, by family, with its OWASP category."""
+    from ..contract import load_contract
+
     registry = registry or load_checks()
+    bundled = load_contract(None)
     lines = [
         "# Check catalogue",
         "",
@@ -29,7 +32,9 @@ def render_catalogue(registry: Registry | None = None) -> str:
         "category in the [OWASP API Security Top 10 (2023)](https://owasp.org/API-Security/editions/2023/en/0x11-t10/).",
         "Failures, waivers (`conformance.toml`) and reports name checks by these ids.",
         "Checks marked *admin* need admin credentials "
-        "and are skipped, with the reason, without them.",
+        "and are skipped, with the reason, without them. Checks that run on any spec find",
+        "their operations through the contract model; `conformance inspect --spec SPEC` lists",
+        "them for a given spec.",
         "",
     ]
     for family in Family:
@@ -41,7 +46,12 @@ def render_catalogue(registry: Registry | None = None) -> str:
         for item in items:
             note = " *admin*" if item.needs_admin else ""
             operations = ", ".join(f"`{op}`" for op in item.operations) or "every operation"
-            if item.schemathesis_name is None and not item.operations:
+            if item.targets is not None:
+                found = item.targets(bundled)
+                operations = "found in the spec's model" + (
+                    " (bundled spec: " + ", ".join(f"`{op}`" for op in found) + ")" if found else ""
+                )
+            elif item.schemathesis_name is None and not item.operations:
                 operations = "the whole API"
             lines.append(
                 f"| `{item.id}`{note} | {item.description} | "
