@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .registry import REGISTRY, Family, Registry
+from ..contract import Contract, load_contract
+from .registry import REGISTRY, Check, Family, Registry
 
 __all__ = ["CATALOGUE_PATH", "load_checks", "main", "render_catalogue"]
 
@@ -17,12 +18,11 @@ def load_checks() -> Registry:
     return REGISTRY
 
 
-def render_catalogue(registry: Registry | None = None) -> str:
-    """The Markdown of `docs/checks.md`: every check, by family, with its OWASP category."""
-    from ..contract import load_contract
-
+def render_catalogue(registry: Registry | None = None, contract: Contract | None = None) -> str:
+    """The Markdown of `docs/checks.md`: every check, by family, with its OWASP category,
+    what a spec must contain for it to run, and where it runs on the bundled contract."""
     registry = registry or load_checks()
-    bundled = load_contract(None)
+    contract = contract or load_contract(None)
     lines = [
         "# Check catalogue",
         "",
@@ -31,10 +31,12 @@ def render_catalogue(registry: Registry | None = None) -> str:
         "Every check `conformance run` performs, with its stable id, what it asserts and its",
         "category in the [OWASP API Security Top 10 (2023)](https://owasp.org/API-Security/editions/2023/en/0x11-t10/).",
         "Failures, waivers (`conformance.toml`) and reports name checks by these ids.",
-        "Checks marked *admin* need admin credentials "
-        "and are skipped, with the reason, without them. Checks that run on any spec find",
-        "their operations through the contract model; `conformance inspect --spec SPEC` lists",
-        "them for a given spec.",
+        "",
+        "*Runs where the spec has* says what a spec must contain for the check to run; on a",
+        "spec without it the check is skipped, with that reason (`conformance inspect --spec",
+        "SPEC` lists, per operation, the checks that will run). The last column names the",
+        "operations it runs on in the bundled contract. Checks marked *admin* need admin",
+        "credentials and are skipped, with the reason, without them.",
         "",
     ]
     for family in Family:
@@ -42,23 +44,32 @@ def render_catalogue(registry: Registry | None = None) -> str:
         if not items:
             continue
         lines += [f"## {family.heading}: `{family.value}.*`", ""]
-        lines += ["| id | asserts | OWASP 2023 | operations |", "|---|---|---|---|"]
+        lines += [
+            "| id | asserts | OWASP 2023 | runs where the spec has | in the bundled contract |",
+            "|---|---|---|---|---|",
+        ]
         for item in items:
             note = " *admin*" if item.needs_admin else ""
-            operations = ", ".join(f"`{op}`" for op in item.operations) or "every operation"
-            if item.targets is not None:
-                found = item.targets(bundled)
-                operations = "found in the spec's model" + (
-                    " (bundled spec: " + ", ".join(f"`{op}`" for op in found) + ")" if found else ""
-                )
-            elif item.schemathesis_name is None and not item.operations:
-                operations = "the whole API"
+            needs, bundled = _reach(item, contract)
             lines.append(
                 f"| `{item.id}`{note} | {item.description} | "
-                f"{item.owasp.value} {item.owasp.heading} | {operations} |"
+                f"{item.owasp.value} {item.owasp.heading} | {needs} | {bundled} |"
             )
         lines.append("")
     return "\n".join(lines)
+
+
+def _reach(item: Check, contract: Contract) -> tuple[str, str]:
+    """What a spec needs for `item` to run, and the operations it runs on in `contract`."""
+    if item.schemathesis_name is not None:
+        return "any operation", "every operation"
+    if item.targets is not None:
+        found = item.targets(contract)
+        return item.targets.needs, ", ".join(f"`{op}`" for op in found) or "none"
+    if item.operations:
+        named = ", ".join(f"`{op}`" for op in item.operations)
+        return f"the operations {named}", named
+    return "any spec", "the whole API"
 
 
 CATALOGUE_PATH = Path("docs") / "checks.md"

@@ -72,7 +72,7 @@ def _one(
     if item.targets is not None:
         found = tuple(item.targets(contract))
         if not found:
-            return PlannedCheck(item.id, (), "the spec has no operation it applies to")
+            return PlannedCheck(item.id, (), f"it needs {item.targets.needs}: the spec has none")
         if no_users is not None:
             return PlannedCheck(item.id, (), no_users)
         return PlannedCheck(item.id, found)

@@ -1,18 +1,21 @@
 """Which operations of a spec a check runs on, said once beside the check (for `inspect`).
 
-Each function returns a `Targets`: given a contract model, the operationIds the check
-will judge there. The plan (`plan.py`) and `conformance inspect` ask it before a run; the
-check itself loops over the same model at run time.
+A `Targets` pairs a sentence saying what a spec must contain for the check to run (the
+catalogue prints it) with a function that, given a contract model, returns the
+operationIds the check will judge there. The plan (`plan.py`) and `conformance inspect`
+ask it before a run; the check itself loops over the same model at run time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from ..contract import Contract, Operation, Resource, RoleName
 
 __all__ = [
     "Targets",
+    "also_needs",
     "of_account",
     "of_found",
     "of_operations",
@@ -21,13 +24,26 @@ __all__ = [
     "secured",
 ]
 
-Targets = Callable[[Contract], list[str]]
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """What a check needs of a spec (`needs`, one phrase) and where it runs in one (`select`)."""
+
+    needs: str
+    select: Callable[[Contract], list[str]]
+
+    def __call__(self, contract: Contract) -> list[str]:
+        return self.select(contract)
+
+
+def _and(words: tuple[str, ...]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def of_resources(action: str, *needs: str, top_level: bool = False) -> Targets:
     """The `action` operation of every owned resource that also has `needs`."""
 
-    def targets(contract: Contract) -> list[str]:
+    def select(contract: Contract) -> list[str]:
         found = []
         for resource in contract.resources:
             operations = dict(resource.operations)
@@ -39,27 +55,42 @@ def of_resources(action: str, *needs: str, top_level: bool = False) -> Targets:
                 found.append(operations[action].operation_id)
         return found
 
-    return targets
+    kind = "a top-level resource" if top_level else "a resource"
+    actions = _and(tuple(dict.fromkeys((action, *needs))))
+    return Targets(f"{kind} (other than the accounts) with {actions} operations", select)
 
 
 def of_roles(*roles: RoleName) -> Targets:
     """The operations playing these roles."""
 
-    def targets(contract: Contract) -> list[str]:
+    def select(contract: Contract) -> list[str]:
         return [op.operation_id for role in roles if (op := contract.roles.get(role))]
 
-    return targets
+    words = tuple(f"a {role.value.replace('_', '-')} operation" for role in roles)
+    return Targets(_and(words) + " (inferred, or named in `[roles]`)", select)
 
 
-def secured(contract: Contract) -> list[str]:
-    """Every secured operation that documents a 401."""
+def also_needs(role: RoleName, targets: Targets) -> Targets:
+    """`targets`, on a spec that also has an operation playing `role` (none elsewhere)."""
+
+    def select(contract: Contract) -> list[str]:
+        return targets(contract) if contract.roles.get(role) else []
+
+    return Targets(f"{targets.needs}, and a {role.value.replace('_', '-')} operation", select)
+
+
+def _secured(contract: Contract) -> list[str]:
     return [op.operation_id for op in contract if op.secured and op.documents(401)]
+
+
+secured = Targets("secured operations that document a 401", _secured)
+"""Every secured operation that documents a 401."""
 
 
 def of_account(action: str, *needs: str) -> Targets:
     """The `action` operation of the accounts resource (what the sign-up creates), by id."""
 
-    def targets(contract: Contract) -> list[str]:
+    def select(contract: Contract) -> list[str]:
         account = contract.resource(contract.roles.account_resource or "")
         if account is None or account.id_param is None:
             return []
@@ -68,27 +99,28 @@ def of_account(action: str, *needs: str) -> Targets:
             return [operations[action].operation_id]
         return []
 
-    return targets
+    actions = _and(tuple(dict.fromkeys((action, *needs))))
+    return Targets(f"an accounts resource (what the sign-up creates) with {actions} by id", select)
 
 
-def of_found(find: Callable[[Contract], Iterable[Resource]], action: str) -> Targets:
+def of_found(needs: str, find: Callable[[Contract], Iterable[Resource]], action: str) -> Targets:
     """The `action` operation of each resource `find` (the check's own finder) returns."""
 
-    def targets(contract: Contract) -> list[str]:
+    def select(contract: Contract) -> list[str]:
         return [
             operations[action].operation_id
             for resource in find(contract)
             if action in (operations := dict(resource.operations))
         ]
 
-    return targets
+    return Targets(needs, select)
 
 
-def of_operations(*finds: Callable[[Contract], Iterable[Operation]]) -> Targets:
+def of_operations(needs: str, *finds: Callable[[Contract], Iterable[Operation]]) -> Targets:
     """The operations the check's own finders return."""
 
-    def targets(contract: Contract) -> list[str]:
+    def select(contract: Contract) -> list[str]:
         found = [operation.operation_id for find in finds for operation in find(contract)]
         return list(dict.fromkeys(found))
 
-    return targets
+    return Targets(needs, select)

@@ -60,3 +60,17 @@ def test_a_roles_line_naming_nothing_is_one_line_and_exit_2(tmp_path: Path) -> N
         "error: conformance.toml [roles] signup = 'nope' names no operation of the spec "
         "(give one of its operationIds, or `METHOD /path`)"
     ]
+
+
+def test_a_check_the_spec_cannot_feed_is_skipped_saying_what_it_needs(tmp_path: Path) -> None:
+    boards = Path(__file__).parent / "targets" / "boards" / "spec.yaml"
+    result = _inspect(tmp_path, "--spec", str(boards))
+    assert result.returncode == 0, result.stderr
+    # Boards has no refresh operation, so the rotation check cannot run there, and says why.
+    assert (
+        "skipped authn.access-as-refresh: it needs a refresh operation "
+        "(inferred, or named in `[roles]`): the spec has none"
+    ) in result.stdout
+    assert "authz.read-cross-user" in next(
+        line for line in result.stdout.splitlines() if line.strip().startswith("getCard ")
+    )

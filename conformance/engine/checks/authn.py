@@ -13,7 +13,7 @@ from ..context import CheckContext
 from ..guard import nowhere
 from ..identities import Identity
 from ..registry import Owasp, check
-from ..targets import of_roles, secured
+from ..targets import also_needs, of_roles, secured
 
 # The probes name every secured operation of the spec (see `_probed`), not these; the
 # registry lists no operations for them, so that they are planned on any spec.
@@ -155,7 +155,7 @@ def alg_none(ctx: CheckContext) -> None:
 
 @check(
     "authn.refresh-as-access",
-    targets=lambda contract: secured(contract) if contract.roles.get(RoleName.REFRESH) else [],
+    targets=also_needs(RoleName.REFRESH, secured),
     risk="A long-lived refresh token works as an access token, so a stolen one opens every door.",
     description="A refresh token is never accepted as an access token (401).",
     owasp=Owasp.API2,

@@ -292,7 +292,10 @@ def _query(operation: Operation) -> dict[str, object]:
 
 @check(
     "authz.admin-only-list-users",
-    targets=of_operations(admin_only),
+    targets=of_operations(
+        "a read reserved to administrators (a secured GET documenting 403, naming no row)",
+        admin_only,
+    ),
     risk="Any signed-in user can list every account of the service.",
     description="A non-admin calling a read reserved to administrators (it documents 403, and "
     "its path names nothing of anyone's own, like the account listing) gets 403.",
@@ -321,7 +324,11 @@ def _admin_targets(contract: Contract) -> list[Operation]:
 
 @check(
     "authz.superuser-reads-all",
-    targets=of_operations(_admin_targets),
+    targets=of_operations(
+        "a read the spec says an administrator may use on others' rows, or one reserved "
+        "to administrators",
+        _admin_targets,
+    ),
     risk="Administrators cannot read the accounts and objects they must administer.",
     description="Where the spec says an administrator may read other users' rows, the admin "
     "reads another user's row (account or object), an unknown id is 404 for them where "
@@ -394,7 +401,9 @@ def _last_page(
 
 @check(
     "authz.superuser-lists-all",
-    targets=of_found(admin_lists, "list"),
+    targets=of_found(
+        "a list the spec says shows an administrator every user's rows", admin_lists, "list"
+    ),
     risk="Administrators' lists miss other users' objects or accounts.",
     description="Where the spec says an administrator's list shows every user's rows, the "
     "admin's list (its last page) includes another user's newest row.",

@@ -358,7 +358,11 @@ _ROWS, _PER = 5, 2
 
 @check(
     "workflows.list-pagination",
-    targets=of_found(_paginated, "list"),
+    targets=of_found(
+        "a paginated list (a page size, with an offset or a page number) of a resource it creates",
+        _paginated,
+        "list",
+    ),
     risk="Paging through a list skips or repeats records.",
     description=(
         "Paging through every paginated list (offset or page number; nested ones within one "
@@ -460,7 +464,7 @@ def _located(contract: Contract) -> list[Resource]:
 
 @check(
     "workflows.location-resolves",
-    targets=of_found(_located, "create"),
+    targets=of_found("a create that documents a Location header", _located, "create"),
     risk="The Location of a created record does not lead to it.",
     description=(
         "The Location of every create that documents one (the sign-up too) is a path on the "

@@ -70,3 +70,10 @@ def test_the_catalogue_lists_every_check_with_its_owasp_category() -> None:
     for item in load_checks():
         assert f"`{item.id}`" in text
     assert "API1:2023 Broken Object Level Authorization" in text
+
+
+def test_the_catalogue_says_what_a_spec_must_contain_for_each_check() -> None:
+    text = render_catalogue()
+    row = next(line for line in text.splitlines() if line.startswith("| `authz.read-cross-user`"))
+    assert "a resource (other than the accounts) with read and create operations" in row
+    assert row.rstrip(" |").endswith("`readItem`")
