@@ -9,6 +9,8 @@ header. The clean API passes; each planted fault is named by its check, on its o
 from __future__ import annotations
 
 import pytest
+import yaml
+from openapi_spec_validator import validate
 
 from conformance.contract import load_contract
 from conformance.engine.plan import plan
@@ -61,6 +63,10 @@ def _planned(spec: str, *, has_admin: bool) -> dict[str, tuple[tuple[str, ...], 
         entry.check_id: (entry.operations, entry.skipped)
         for entry in plan(load_contract(spec), has_admin=has_admin)
     }
+
+
+def test_the_crew_spec_is_a_valid_openapi_document() -> None:
+    validate(yaml.safe_load(crew.SPEC_PATH.read_text(encoding="utf-8")))
 
 
 def test_inspect_plans_the_checks_on_the_crew_operations_the_model_finds() -> None:
