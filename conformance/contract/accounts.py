@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import schemas
-from .roles import Credentials, RoleName, Roles
+from .roles import TURNED_OFF, Credentials, RoleName, Roles
 
 if TYPE_CHECKING:
     from .model import Contract
@@ -57,6 +57,8 @@ class Tokens:
 def signup_problem(roles: Roles) -> str | None:
     """Why accounts cannot be signed up through the roles, or None when they can."""
     signup = roles.get(RoleName.SIGNUP)
+    if roles.roles[RoleName.SIGNUP].how == TURNED_OFF:
+        return "the run signs up no accounts: sign-up is " + TURNED_OFF
     if signup is None:
         return (
             "the run cannot sign up accounts: no sign-up operation was found (set "

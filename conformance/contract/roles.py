@@ -47,6 +47,9 @@ _ME = re.compile(r"/(me|self|current|whoami|profile|account)/?$", re.I)
 _LOGOUT = re.compile(r"log_?out|sign_?out|revoke", re.I)
 
 
+TURNED_OFF = "turned off in conformance.toml [roles]"
+
+
 @dataclass(frozen=True, slots=True)
 class Role:
     name: RoleName
@@ -248,12 +251,15 @@ def _delete_account(
     return Role(RoleName.DELETE_ACCOUNT, None, "no operation deletes an account")
 
 
-def _override(contract: Contract, role: RoleName, value: str) -> Operation:
+def _override(contract: Contract, role: RoleName, value: str) -> Operation | None:
+    """The operation a `[roles]` entry names; None for "none" (the role is turned off)."""
+    if value.strip().lower() == "none":
+        return None
     operation = contract.operations.get(value) or contract.by_label(value)
     if operation is None:
         raise UsageError(
             f"conformance.toml [roles] {role.value} = {value!r} names no operation of the spec",
-            hint="give one of its operationIds, or `METHOD /path`",
+            hint='give one of its operationIds, `METHOD /path`, or "none" to turn the role off',
         )
     return operation
 
@@ -272,6 +278,8 @@ def infer_roles(contract: Contract, overrides: dict[str, str]) -> Roles:
 
     def pick(name: RoleName, infer: Callable[[], Role]) -> Role:
         if name in given:
+            if given[name] is None:
+                return Role(name, None, TURNED_OFF)
             return Role(name, given[name], "set in conformance.toml [roles]")
         return infer()
 

@@ -17,6 +17,7 @@ from ..contract import Contract, Operation, Resource, RoleName
 from .failures import Failure, Skip
 from .http import TargetClient
 from .identities import Identities, Identity
+from .ledger import Ledger
 from .registry import Check
 from .results import Outcome, Status
 from .rows import Row, body_for, changed_fields, listed_rows, success_statuses
@@ -38,6 +39,7 @@ class CheckContext:
         identities: Identities,
         depth: ProfileSettings,
         served: ServedDocument,
+        ledger: Ledger,
     ) -> None:
         self.check = check
         self.client = client
@@ -46,6 +48,8 @@ class CheckContext:
         self.depth = depth
         # The document the deployment serves, looked for once per run (drift).
         self.served = served
+        # What the run creates, for the clean-up.
+        self.ledger = ledger
         # Requests this check sent: one that sent none has not passed (the runner skips it).
         self.sent = 0
         # Outcomes per operation, when the check runs on several (`on`).
@@ -325,6 +329,7 @@ class CheckContext:
         row_id = body.get(resource.id_field)
         if resource.id_param is not None:
             path[resource.id_param] = row_id
+        self.ledger.note(resource.name, path, owner)
         return Row(resource, row_id, body, path, owner, sent, response)
 
     def _own_account(self, resource: Resource, owner: Identity) -> Row:

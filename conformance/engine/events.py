@@ -87,6 +87,8 @@ class CleanupFinished(Event):
     deleted: int
     left: tuple[str, ...]
     kept: bool
+    # Objects deleted one by one because their owner's account stays (ledger.py).
+    objects_deleted: int = 0
 
 
 @dataclass(slots=True)
@@ -105,6 +107,7 @@ class RunResult:
     requests_sent: int = 0
     deleted: int = 0
     left: tuple[str, ...] = ()
+    objects_deleted: int = 0
     kept_data: bool = False
     # The spec's operationIds; a check's outcome that names no operation stands for those
     # of its operations the spec has.

@@ -33,6 +33,7 @@ from ..errors import SpecError, UsageError
 from .events import Event, GenericProgress, Notice
 from .guard import WriteGuard, install, uninstall
 from .identities import Identities, Identity, IdentityError
+from .ledger import Ledger
 from .registry import REGISTRY
 from .results import FailureRecord, Outcome, RequestRecord, ResponseRecord, Status, judged
 from .settings import RunSettings
@@ -169,10 +170,16 @@ class _PeerAuth:
 
 def _peers_notice(peers: int, identities: Identities) -> str:
     if peers >= 2:
+        whose = (
+            f"{peers} accounts of the run's own, WFC peers ({', '.join(PEERS[:peers])})"
+            if identities.can_sign_up
+            else f"{peers} accounts given in conformance.toml, WFC peers ("
+            + ", ".join(given.label for given in identities.configured[:peers])
+            + ")"
+        )
         return (
-            f"schemathesis sends requests as {peers} accounts of the run's own, WFC peers "
-            f"({', '.join(PEERS[:peers])}): object_level_authorization replays one's reads as "
-            "the other"
+            f"schemathesis sends requests as {whose}: object_level_authorization replays "
+            "one's reads as the other"
         )
     if peers == 1:
         return "schemathesis sends requests as one account (object_level_authorization needs two)"
@@ -190,9 +197,15 @@ class GenericRun:
     """One schemathesis run against the target."""
 
     def __init__(
-        self, settings: RunSettings, url: str, spec: Contract, identities: Identities
+        self,
+        settings: RunSettings,
+        url: str,
+        spec: Contract,
+        identities: Identities,
+        ledger: Ledger,
     ) -> None:
         self._settings = settings
+        self._ledger = ledger
         self._url = url
         self._spec = spec
         self._identities = identities
@@ -234,7 +247,7 @@ class GenericRun:
             ) from exc
         peers = self._authenticate(schema)
         yield Notice(_peers_notice(peers, self._identities))
-        guard = WriteGuard(self._spec, self._identities)
+        guard = WriteGuard(self._spec, self._identities, self._ledger)
         install(guard)
         try:
             yield from self._events(schema)

@@ -19,9 +19,11 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 import schemathesis
+from schemathesis.core.parameters import ParameterLocation
 
 from ..contract import Contract, Resource, RoleName
 from .identities import Identities
+from .ledger import Ledger
 
 if TYPE_CHECKING:
     from schemathesis import Case, HookContext, Response
@@ -46,8 +48,9 @@ def nowhere(resource: Resource) -> object:
 class WriteGuard:
     """Remembers the ids the run created and redirects generated writes to any other id."""
 
-    def __init__(self, spec: Contract, identities: Identities) -> None:
+    def __init__(self, spec: Contract, identities: Identities, ledger: Ledger) -> None:
         self._identities = identities
+        self._ledger = ledger
         self._lock = threading.Lock()
         self._owned: dict[str, set[str]] = {resource.name: set() for resource in spec.resources}
         self._account = spec.roles.account_resource
@@ -63,6 +66,7 @@ class WriteGuard:
             if resource.create is not None
         }
         self._id_fields = {resource.name: resource.id_field for resource in spec.resources}
+        self._id_params = {resource.name: resource.id_param for resource in spec.resources}
         token = spec.roles.get(RoleName.TOKEN)
         creds = spec.roles.credentials
         self._login = token.label if token is not None else None
@@ -85,7 +89,7 @@ class WriteGuard:
         for name, resource in guarded:
             value = case.path_parameters.get(name)
             if _names_a_row(value, resource) and not self.owns(resource.name, value):
-                case.path_parameters[name] = nowhere(resource)
+                _redirect(case, name, nowhere(resource))
                 with self._lock:
                     self.redirected += 1
 
@@ -115,6 +119,34 @@ class WriteGuard:
         if isinstance(row_id, int | str) and not isinstance(row_id, bool):
             with self._lock:
                 self._owned[kind].add(str(row_id))
+            id_param = self._id_params[kind]
+            if id_param is not None:
+                path = {**(case.path_parameters or {}), id_param: row_id}
+                self._ledger.note(kind, path, self._identities.by_token(_bearer(response)))
+
+
+def _bearer(response: Response) -> str:
+    """The access token a request was sent with (set by the auth provider, not the case)."""
+    value = str(response.request.headers.get("Authorization", ""))
+    return value[7:] if value[:7].lower() == "bearer " else ""
+
+
+def _redirect(case: Case[Any], name: str, value: object) -> None:
+    """Point the path parameter `name` elsewhere, as generated data, not as a link's value.
+
+    Schemathesis tells a link's values from generated ones by comparing each case with the
+    copy it kept when the case was generated; `ensure_resource_availability` judges a 404
+    only when every parameter came from a link. A redirected id is still generated data, so
+    the kept copy is redirected with it (when the value was the generated one): otherwise
+    a sequence's step with a random parent id, redirected here, reads as a created object
+    served back as 404.
+    """
+    original = case.path_parameters[name]
+    case.path_parameters[name] = value
+    kept = getattr(case, "_components", {}).get(ParameterLocation.PATH)
+    generated = getattr(kept, "value", None)
+    if isinstance(generated, dict) and generated.get(name) == original:
+        generated[name] = value
 
 
 def _names_a_row(value: object, resource: Resource) -> bool:

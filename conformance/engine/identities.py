@@ -223,6 +223,11 @@ class Identities:
             if token and identity.access_token == token:
                 identity.deleted = True
 
+    def by_token(self, token: str) -> Identity | None:
+        """The identity (the run's, configured, or the admin) this access token is of."""
+        candidates = [*self.created, *self.configured, *([self._admin] if self._admin else [])]
+        return next((found for found in candidates if token and found.access_token == token), None)
+
     @property
     def created(self) -> list[Identity]:
         with self._lock:

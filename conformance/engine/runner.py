@@ -36,6 +36,7 @@ from .failures import Failure, Skip
 from .generic import GenericRun
 from .http import TargetClient
 from .identities import Identities, IdentityError
+from .ledger import Ledger
 from .registry import Check, Family, Registry
 from .results import Outcome, Status, judged
 from .served import ServedDocument
@@ -157,8 +158,11 @@ class _Run:
         self.identities = identities
         self.sink = sink
         self.served = ServedDocument(client, spec, settings.served_spec)
+        self.ledger = Ledger(spec)
         self.generic = (
-            GenericRun(settings, target.url, spec, identities) if settings.generic else None
+            GenericRun(settings, target.url, spec, identities, self.ledger)
+            if settings.generic
+            else None
         )
         self.result = RunResult(
             url=target.url,
@@ -265,6 +269,7 @@ class _Run:
             identities=self.identities,
             depth=self.settings.depth,
             served=self.served,
+            ledger=self.ledger,
         )
         started = time.monotonic()
         try:
@@ -330,10 +335,22 @@ class _Run:
         else:
             try:
                 deleted, remaining = self.identities.clean_up()
+                objects, objects_left = self.ledger.clean_up(self.identities)
             except httpx.HTTPError as exc:
                 self.emit(Notice(f"clean-up stopped: {type(exc).__name__}: {exc}"))
                 deleted, remaining = 0, [identity.email for identity in self.identities.created]
-            event = CleanupFinished(deleted=deleted, left=tuple(remaining), kept=False)
-        self.result = replace(self.result, deleted=event.deleted, left=event.left)
+                objects, objects_left = 0, []
+            event = CleanupFinished(
+                deleted=deleted,
+                left=tuple(remaining + objects_left),
+                kept=False,
+                objects_deleted=objects,
+            )
+        self.result = replace(
+            self.result,
+            deleted=event.deleted,
+            left=event.left,
+            objects_deleted=event.objects_deleted,
+        )
         self.emit(event)
         self.emit(PhaseFinished("cleanup"))

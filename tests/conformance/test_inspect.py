@@ -58,7 +58,7 @@ def test_a_roles_line_naming_nothing_is_one_line_and_exit_2(tmp_path: Path) -> N
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "error: conformance.toml [roles] signup = 'nope' names no operation of the spec "
-        "(give one of its operationIds, or `METHOD /path`)"
+        '(give one of its operationIds, `METHOD /path`, or "none" to turn the role off)'
     ]
 
 

@@ -137,12 +137,12 @@ class ConsoleReporter:
             self.console.print(f"kept the run's data (--keep-data): {len(event.left)} accounts")
         elif event.left:
             self.console.print(
-                f"[yellow]clean-up[/]: deleted {event.deleted} accounts; could not delete "
+                f"[yellow]clean-up[/]: deleted {_made(event)}; could not delete "
                 + escape(", ".join(event.left[:5]))
                 + (" ..." if len(event.left) > 5 else "")
             )
-        elif event.deleted:
-            self.console.print(f"clean-up: deleted the {event.deleted} accounts the run made")
+        elif event.deleted or event.objects_deleted:
+            self.console.print(f"clean-up: deleted the {_made(event)} the run made")
 
     # -- the summary -----------------------------------------------------------------------
 
@@ -196,3 +196,11 @@ def _table(key: str, rows: dict[str, Counter[Status]]) -> Table:
     for name, counter in rows.items():
         table.add_row(name, *(str(counter.get(status, 0) or "") for status in _COLUMNS))
     return table
+
+
+def _made(event: CleanupFinished) -> str:
+    """ "15 accounts", "15 accounts and 4 objects", "4 objects"."""
+    parts = [f"{event.deleted} accounts"] if event.deleted or not event.objects_deleted else []
+    if event.objects_deleted:
+        parts.append(f"{event.objects_deleted} objects")
+    return " and ".join(parts)

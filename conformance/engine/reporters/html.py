@@ -445,8 +445,8 @@ def _footer(result: RunResult) -> str:
     cleanup = (
         f"kept the run's data ({len(result.left)} accounts)"
         if result.kept_data
-        else f"deleted the {result.deleted} accounts the run made"
-        + (f"; could not delete {_e(', '.join(result.left))}" if result.left else "")
+        else f"deleted the {result.deleted} accounts and {result.objects_deleted} objects "
+        "the run made" + (f"; could not delete {_e(', '.join(result.left))}" if result.left else "")
     )
     return (
         '<footer><ul class="notices">'

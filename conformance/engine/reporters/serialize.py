@@ -98,6 +98,11 @@ def report_document(result: RunResult) -> dict[str, Any]:
             for operation, counter in result.by_operation().items()
         ],
         "outcomes": [_outcome(outcome) for outcome in result.outcomes],
-        "cleanup": {"deleted": result.deleted, "left": list(result.left), "kept": result.kept_data},
+        "cleanup": {
+            "deleted": result.deleted,
+            "objects_deleted": result.objects_deleted,
+            "left": list(result.left),
+            "kept": result.kept_data,
+        },
         "notices": list(result.notices),
     }
