@@ -63,6 +63,10 @@ class Response:
     schema: dict[str, Any] | None
     # Header names, lower-cased.
     headers: frozenset[str] = frozenset()
+    # Each header's schema, resolved, by lower-cased name (`{}` when it gives none).
+    header_schemas: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
+    # The headers it documents as `required: true`, lower-cased.
+    required_headers: frozenset[str] = frozenset()
 
     @property
     def properties(self) -> dict[str, dict[str, Any]]:
@@ -256,8 +260,13 @@ class Contract:
 
     def _response(self, code: str, response: dict[str, Any]) -> Response:
         media_type, schema = _first_media(self.raw, response)
-        headers = frozenset(str(name).lower() for name in as_map(response.get("headers")))
-        return Response(code, media_type, schema, headers)
+        found = {
+            str(name).lower(): as_map(self.raw.dereference(header))
+            for name, header in as_map(response.get("headers")).items()
+        }
+        schemas_of = {name: as_map(header.get("schema")) for name, header in found.items()}
+        required = frozenset(name for name, header in found.items() if header.get("required"))
+        return Response(code, media_type, schema, frozenset(found), schemas_of, required)
 
 
 def _prose(node: dict[str, Any], responses: list[tuple[str, dict[str, Any], Any]]) -> str:

@@ -155,6 +155,21 @@ class CheckContext:
                 operation=operation,
             )
 
+    def expect_refused(
+        self, response: httpx.Response, operation: Operation, status: int, *, title: str
+    ) -> None:
+        """Fail unless refused: with `status` where the operation documents it, else any 4xx."""
+        if operation.documents(status):
+            self.expect_status(response, status, operation=operation.operation_id, title=title)
+        elif not 400 <= response.status_code < 500:
+            self.fail(
+                title,
+                expected="a refusal (4xx)",
+                seen=f"{response.status_code} {_excerpt(response)}",
+                response=response,
+                operation=operation.operation_id,
+            )
+
     def json_object(self, response: httpx.Response, *, operation: str | None) -> dict[str, Any]:
         """The response body as a JSON object, or a failure."""
         try:
@@ -226,6 +241,14 @@ class CheckContext:
         if missing:
             self.skip(f"the accounts resource ({account.name}) has no {' or '.join(missing)} by id")
         return account
+
+    def targeted(self, reason: str) -> list[Operation]:
+        """The operations the check's `targets` name on this spec (what `inspect` plans);
+        skips the check, for `reason`, when there are none."""
+        names = set(self.check.targets(self.spec)) if self.check.targets is not None else set()
+        if not names:
+            self.skip(reason)
+        return [operation for operation in self.spec if operation.operation_id in names]
 
     @contextmanager
     def on(self, operation: Operation) -> Iterator[None]:

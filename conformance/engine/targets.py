@@ -16,6 +16,7 @@ from ..contract import Contract, Operation, Resource, RoleName
 __all__ = [
     "Targets",
     "also_needs",
+    "documenting",
     "of_account",
     "of_found",
     "of_operations",
@@ -124,3 +125,16 @@ def of_operations(needs: str, *finds: Callable[[Contract], Iterable[Operation]])
         return list(dict.fromkeys(found))
 
     return Targets(needs, select)
+
+
+def documenting(header: str) -> Targets:
+    """Every operation with a response that documents this header (lower-cased name)."""
+
+    def select(contract: Contract) -> list[str]:
+        return [
+            op.operation_id
+            for op in contract
+            if any(header in response.headers for response in op.responses.values())
+        ]
+
+    return Targets(f"responses that document the `{header}` header", select)
