@@ -67,6 +67,7 @@ class Response:
     header_schemas: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
     # The headers it documents as `required: true`, lower-cased.
     required_headers: frozenset[str] = frozenset()
+    description: str = ""
 
     @property
     def properties(self) -> dict[str, dict[str, Any]]:
@@ -266,7 +267,16 @@ class Contract:
         }
         schemas_of = {name: as_map(header.get("schema")) for name, header in found.items()}
         required = frozenset(name for name, header in found.items() if header.get("required"))
-        return Response(code, media_type, schema, frozenset(found), schemas_of, required)
+        description = response.get("description")
+        return Response(
+            code,
+            media_type,
+            schema,
+            frozenset(found),
+            schemas_of,
+            required,
+            description if isinstance(description, str) else "",
+        )
 
 
 def _prose(node: dict[str, Any], responses: list[tuple[str, dict[str, Any], Any]]) -> str:

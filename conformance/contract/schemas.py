@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 __all__ = [
+    "Member",
     "integer_range",
     "is_nullable",
+    "members",
     "object_schema",
     "properties",
     "required",
@@ -87,6 +90,36 @@ def properties(schema: Any) -> dict[str, dict[str, Any]]:
 def required(schema: Any) -> frozenset[str]:
     names = object_schema(schema).get("required", [])
     return frozenset(str(name) for name in names) if isinstance(names, list) else frozenset()
+
+
+class Member(NamedTuple):
+    """One member of a JSON object, at `path`, with the schema that documents it (None
+    where the object's schema names no such property)."""
+
+    path: str
+    name: str
+    schema: dict[str, Any] | None
+    value: Any
+
+
+def members(schema: Any, value: Any, path: str = "") -> Iterator[Member]:
+    """Every member of every object in a JSON value (arrays' items included), with its schema.
+
+    An answer is judged field by field against what its schema says of that field, so
+    the value and the schema are walked together.
+    """
+    inner = object_schema(schema)
+    if isinstance(value, dict):
+        documented = properties(inner)
+        for name, item in value.items():
+            sub = documented.get(str(name))
+            where = f"{path}.{name}" if path else str(name)
+            yield Member(where, str(name), sub, item)
+            yield from members(sub or {}, item, where)
+    elif isinstance(value, list):
+        items = inner.get("items")
+        for index, item in enumerate(value):
+            yield from members(items if isinstance(items, dict) else {}, item, f"{path}[{index}]")
 
 
 def string_length(schema: Any) -> tuple[int, int | None]:

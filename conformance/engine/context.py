@@ -13,9 +13,9 @@ from typing import Any, NoReturn
 
 import httpx
 
-from ..contract import Contract, Operation, Resource, RoleName
+from ..contract import Contract, Operation, Resource, RoleName, accounts
 from .failures import Failure, Skip
-from .http import TargetClient
+from .http import TargetClient, json_body
 from .identities import Identities, Identity
 from .ledger import Ledger
 from .registry import Check
@@ -336,15 +336,7 @@ class CheckContext:
         create = resource.create
         if create is None:
             self.skip(f"{resource.name} has no create operation")
-        path: dict[str, object] = dict(within or {})
-        if resource.parent is not None and within is None:
-            parent = self.spec.resource(resource.parent)
-            if parent is None:
-                self.skip(f"{resource.name} is nested in a resource the spec does not create")
-            made = self.row(parent, owner)
-            path.update(made.path)
-            if resource.parent_param is not None:
-                path[resource.parent_param] = made.id
+        path = dict(within) if within is not None else self.parent_path(resource, owner)
         sent = {**body_for(resource, self.identities.run_tag, owner.label), **fields}
         response = self.send(create, as_=owner, path=path, json=sent)
         self.expect_success(response, create, title=f"creating a row of {resource.name} failed")
@@ -365,6 +357,50 @@ class CheckContext:
         self.expect_success(read, resource.read, title="one's own account cannot be read")
         body = self.json_object(read, operation=resource.read.operation_id)
         return Row(resource, owner.user_id, body, path, owner, response=read)
+
+    def parent_path(self, resource: Resource, owner: Identity) -> dict[str, object]:
+        """The path parameters of the collection a new row goes in: a new parent of
+        `owner`'s for a nested resource (its own parents first), none for a top-level one."""
+        if resource.parent is None:
+            return {}
+        parent = self.spec.resource(resource.parent)
+        if parent is None:
+            self.skip(f"{resource.name} is nested in a resource the spec does not create")
+        made = self.row(parent, owner)
+        path = dict(made.path)
+        if resource.parent_param is not None:
+            path[resource.parent_param] = made.id
+        return path
+
+    def sign_up_with(
+        self, fields: Mapping[str, object], label: str = "signed-up"
+    ) -> tuple[httpx.Response, Identity | None]:
+        """Send the sign-up with a valid body changed by `fields`, unjudged.
+
+        An account it makes is tracked for the clean-up and returned (not logged in).
+        """
+        signup = self.role(RoleName.SIGNUP)
+        creds = self.spec.roles.credentials
+        identifier = self.identities.email_for(label)
+        password = accounts.password_for(self.spec.roles)
+        body = {**self.identities.signup_body(identifier, password, label), **fields}
+        response = self.send(signup, json=body)
+        made = None
+        if 200 <= response.status_code < 300:
+            made = self.identities.adopt_created(
+                str(body.get(creds.signup_identifier or "", identifier) if creds else identifier),
+                str(body.get(creds.signup_secret or "", password) if creds else password),
+                accounts.account_id(self.spec, json_body(response)),
+            )
+        return response, made
+
+    def expect_invalid(self, response: httpx.Response, operation: Operation, *, title: str) -> None:
+        """Input its schema forbids is a 4xx: 422 where the operation documents 422.
+
+        401 and 403 do not count: a refusal of the caller says nothing of the input.
+        """
+        allowed = {422} if "422" in operation.statuses else set(range(400, 500)) - {401, 403}
+        self.expect_status(response, allowed, operation=operation.operation_id, title=title)
 
     def change(self, resource: Resource, row: Row) -> dict[str, Any]:
         """A change of one writable field of the row; skips when none can be made."""

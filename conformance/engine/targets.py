@@ -17,9 +17,9 @@ __all__ = [
     "Targets",
     "also_needs",
     "documenting",
+    "found_by",
     "of_account",
     "of_found",
-    "of_operations",
     "of_resources",
     "of_roles",
     "secured",
@@ -41,14 +41,17 @@ def _and(words: tuple[str, ...]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def of_resources(action: str, *needs: str, top_level: bool = False) -> Targets:
-    """The `action` operation of every owned resource that also has `needs`."""
+def of_resources(action: str, *needs: str, top_level: bool = False, owned: bool = True) -> Targets:
+    """The `action` operation of every owned resource that also has `needs`.
+
+    `owned=False` takes the accounts resource too (as `CheckContext.resources_with`).
+    """
 
     def select(contract: Contract) -> list[str]:
         found = []
         for resource in contract.resources:
             operations = dict(resource.operations)
-            if resource.name == contract.roles.account_resource or (
+            if (owned and resource.name == contract.roles.account_resource) or (
                 top_level and resource.parent is not None
             ):
                 continue
@@ -57,8 +60,18 @@ def of_resources(action: str, *needs: str, top_level: bool = False) -> Targets:
         return found
 
     kind = "a top-level resource" if top_level else "a resource"
+    other = " (other than the accounts)" if owned else ""
     actions = _and(tuple(dict.fromkeys((action, *needs))))
-    return Targets(f"{kind} (other than the accounts) with {actions} operations", select)
+    return Targets(f"{kind}{other} with {actions} operations", select)
+
+
+def found_by(needs: str, find: Callable[[Contract], Iterable[Operation]]) -> Targets:
+    """The operations a check's own reading of the model finds (the one it loops over)."""
+
+    def select(contract: Contract) -> list[str]:
+        return list(dict.fromkeys(operation.operation_id for operation in find(contract)))
+
+    return Targets(needs, select)
 
 
 def of_roles(*roles: RoleName) -> Targets:
@@ -113,16 +126,6 @@ def of_found(needs: str, find: Callable[[Contract], Iterable[Resource]], action:
             for resource in find(contract)
             if action in (operations := dict(resource.operations))
         ]
-
-    return Targets(needs, select)
-
-
-def of_operations(needs: str, *finds: Callable[[Contract], Iterable[Operation]]) -> Targets:
-    """The operations the check's own finders return."""
-
-    def select(contract: Contract) -> list[str]:
-        found = [operation.operation_id for find in finds for operation in find(contract)]
-        return list(dict.fromkeys(found))
 
     return Targets(needs, select)
 

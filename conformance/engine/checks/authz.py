@@ -19,7 +19,7 @@ from ..context import CheckContext
 from ..identities import Identity
 from ..registry import Owasp, check
 from ..rows import Row, page_query, success_statuses, total_of, unknown_id, widest_page
-from ..targets import of_account, of_found, of_operations, of_resources
+from ..targets import found_by, of_account, of_found, of_resources
 
 
 def _refused(ctx: CheckContext, response: httpx.Response, operation: Operation, title: str) -> None:
@@ -292,7 +292,7 @@ def _query(operation: Operation) -> dict[str, object]:
 
 @check(
     "authz.admin-only-list-users",
-    targets=of_operations(
+    targets=found_by(
         "a read reserved to administrators (a secured GET documenting 403, naming no row)",
         admin_only,
     ),
@@ -324,7 +324,7 @@ def _admin_targets(contract: Contract) -> list[Operation]:
 
 @check(
     "authz.superuser-reads-all",
-    targets=of_operations(
+    targets=found_by(
         "a read the spec says an administrator may use on others' rows, or one reserved "
         "to administrators",
         _admin_targets,

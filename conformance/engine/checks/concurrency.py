@@ -1,91 +1,202 @@
-"""Integrity under concurrency: races neither duplicate accounts nor lose items."""
+"""Integrity under concurrency: races neither duplicate what is unique nor lose what is created.
+
+Both checks run on every create of the contract model: the duplicate race where the spec
+documents a conflict (the sign-up, whose identifier names one account, and every create
+that documents 409), the parallel creates on every resource the run's users own.
+"""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 
+from ...contract import Contract, Operation, Resource, RoleName, accounts
 from ..context import CheckContext
 from ..http import json_body
+from ..identities import Identity
 from ..registry import Owasp, check
+from ..rows import body_for, success_statuses, total_of, widest_page
+from ..targets import found_by, of_resources
+
+
+def _conflicts(operation: Operation) -> set[int]:
+    """The statuses the spec gives a create whose unique field is taken: 409 where it is
+    documented, else (a sign-up's taken identifier) a documented 400."""
+    for code in (409, 400):
+        if str(code) in operation.statuses:
+            return {code}
+    return set()
+
+
+def _raced(contract: Contract) -> list[tuple[Operation, Resource | None]]:
+    """The sign-up (where it documents a conflict), and every create that documents 409."""
+    signup = contract.roles.get(RoleName.SIGNUP)
+    found: list[tuple[Operation, Resource | None]] = []
+    if signup is not None and _conflicts(signup):
+        found.append((signup, None))
+    for resource in contract.resources:
+        create = resource.create
+        if create is not None and create is not signup and "409" in create.statuses:
+            found.append((create, resource))
+    return found
+
+
+def _in_parallel(
+    ctx: CheckContext,
+    operation: Operation,
+    bodies: list[dict[str, Any]],
+    *,
+    as_: Identity | None = None,
+    path: dict[str, object] | None = None,
+) -> list[httpx.Response]:
+    """Send each body to the operation at once, one thread each."""
+
+    def send(body: dict[str, Any]) -> httpx.Response:
+        return ctx.send(operation, as_=as_, path=path, json=body)
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(send, bodies))
 
 
 @check(
-    "concurrency.duplicate-signup",
-    risk="Racing sign-ups can create two accounts for one email address.",
-    description=(
-        "Parallel sign-ups with one email (in varied case) give exactly one 201; the rest are 400."
+    "concurrency.duplicate-creates",
+    targets=found_by(
+        "a sign-up documenting a conflict (409 or 400), or a create documenting 409",
+        lambda contract: (operation for operation, _ in _raced(contract)),
     ),
+    risk="Racing requests can create two accounts for one identifier, or two of what is unique.",
+    description="N identical sign-ups in parallel (where the sign-up documents a conflict), "
+    "and N identical creates of every resource that documents 409 (once a repeated create "
+    "is refused), give exactly one success; the others answer the documented conflict.",
     owasp=Owasp.API6,
-    operations=("createUser",),
 )
-def duplicate_signup(ctx: CheckContext) -> None:
-    email = ctx.identities.email_for("racer")
-    password = "a-long-password-6"
-    variants = [email if n % 2 == 0 else email.upper() for n in range(ctx.depth.parallel)]
+def duplicate_creates(ctx: CheckContext) -> None:
+    raced = _raced(ctx.spec)
+    if not raced:
+        ctx.skip("no sign-up or create documents a conflict (409)")
+    count = ctx.depth.parallel
+    for operation, resource in raced:
+        with ctx.on(operation):
+            conflict = _conflicts(operation)
+            if resource is None:
+                responses = _signups(ctx, count)
+            else:
+                owner = ctx.user("racer")
+                path = ctx.parent_path(resource, owner)
+                body = body_for(resource, ctx.identities.run_tag, "unique")
+                first = ctx.send(operation, as_=owner, path=path, json=body)
+                ctx.expect_success(first, operation, title="a create failed")
+                again = ctx.send(operation, as_=owner, path=path, json=body)
+                if again.status_code not in conflict:
+                    ctx.skip(
+                        f"a repeated create answered {again.status_code}: "
+                        "no field of its body is unique"
+                    )
+                fresh = body_for(resource, ctx.identities.run_tag, "unique")
+                responses = _in_parallel(ctx, operation, [fresh] * count, as_=owner, path=path)
+            created = [r for r in responses if r.status_code in success_statuses(operation)]
+            others = sorted({r.status_code for r in responses} - success_statuses(operation))
+            if len(created) != 1 or not set(others) <= conflict:
+                ctx.fail(
+                    "racing identical creates did not give exactly one",
+                    expected=f"one success and {count - 1} x "
+                    + " or ".join(str(code) for code in sorted(conflict)),
+                    seen=f"{len(created)} successes, others {others}",
+                    response=created[-1] if len(created) > 1 else responses[-1],
+                    operation=operation.operation_id,
+                )
 
-    def sign_up(address: str) -> httpx.Response:
-        return ctx.call("createUser", json={"email": address, "password": password})
 
-    with ThreadPoolExecutor(max_workers=len(variants)) as pool:
-        responses = list(pool.map(sign_up, variants))
-    created = [response for response in responses if response.status_code == 201]
-    for response in created:
-        body = json_body(response)
-        address = body.get("email")
-        ctx.identities.adopt_created(str(address or email), password, body.get("id"))
-    others = sorted({response.status_code for response in responses if response.status_code != 201})
-    if len(created) != 1 or others not in ([400], []):
-        ctx.fail(
-            "racing sign-ups did not give exactly one account",
-            expected=f"one 201 and {len(variants) - 1} x 400",
-            seen=f"{len(created)} x 201, others {others}",
-            response=created[-1] if len(created) > 1 else responses[-1],
-            operation="createUser",
-        )
+def _signups(ctx: CheckContext, count: int) -> list[httpx.Response]:
+    """`count` sign-ups of one identifier at once; every account made is tracked."""
+    signup = ctx.role(RoleName.SIGNUP)
+    identifier = ctx.identities.email_for("racer")
+    password = accounts.password_for(ctx.spec.roles)
+    body = ctx.identities.signup_body(identifier, password, "racer")
+    responses = _in_parallel(ctx, signup, [body] * count)
+    for response in responses:
+        if 200 <= response.status_code < 300:
+            made = accounts.account_id(ctx.spec, json_body(response))
+            ctx.identities.adopt_created(identifier, password, made)
+    return responses
 
 
 @check(
     "concurrency.parallel-creates",
+    targets=of_resources("create"),
     risk="Parallel writes can lose or mix up records.",
-    description=(
-        "N parallel item creations give N distinct, readable items, all counted in the list."
-    ),
+    description="N parallel creates of every resource (nested ones in one parent) give N "
+    "distinct ids, each readable, and the list shows and counts each of them.",
     owasp=Owasp.API6,
-    operations=("createItem", "listItems"),
 )
 def parallel_creates(ctx: CheckContext) -> None:
     owner = ctx.user("parallel")
     count = ctx.depth.parallel
-    headers = ctx.identities.headers(owner)
+    for resource in ctx.resources_with("create"):
+        create = resource.create
+        assert create is not None
+        with ctx.on(create):
+            path = ctx.parent_path(resource, owner)
+            bodies = [body_for(resource, ctx.identities.run_tag, "parallel") for _ in range(count)]
+            responses = _in_parallel(ctx, create, bodies, as_=owner, path=path)
+            for response in responses:
+                ctx.expect_success(response, create, title="a parallel create failed")
+            ids = {
+                str(ctx.json_object(r, operation=create.operation_id).get(resource.id_field))
+                for r in responses
+            }
+            if len(ids) != count:
+                ctx.fail(
+                    "parallel creates shared ids",
+                    expected=f"{count} distinct ids",
+                    seen=str(sorted(ids)),
+                    response=responses[-1],
+                    operation=create.operation_id,
+                )
+            for row_id in ids if resource.read is not None else ():
+                assert resource.read is not None
+                read = ctx.send(
+                    resource.read, as_=owner, path={**path, resource.id_param or "id": row_id}
+                )
+                ctx.expect_success(read, resource.read, title="a created row cannot be read")
+            if resource.listing is not None:
+                _counted(ctx, resource, path, owner, ids, create)
 
-    def create(number: int) -> httpx.Response:
-        return ctx.call("createItem", headers=headers, json={"title": f"parallel {number}"})
 
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        responses = list(pool.map(create, range(count)))
-    for response in responses:
-        ctx.expect_status(response, 201, operation="createItem", title="a parallel create failed")
-    ids = {ctx.json_object(response, operation="createItem").get("id") for response in responses}
-    if len(ids) != count:
+def _counted(
+    ctx: CheckContext,
+    resource: Resource,
+    path: dict[str, object],
+    owner: Identity,
+    ids: set[str],
+    create: Operation,
+) -> None:
+    """The list of the new rows' collection (the owner's own, or their new parent's) shows
+    each of them, and its total, where the spec documents one, counts exactly them."""
+    listing = resource.listing
+    assert listing is not None
+    response = ctx.send(listing, as_=owner, path=path, params=widest_page(resource))
+    ctx.expect_success(response, listing, title="the list failed")
+    rows = ctx.rows_in(resource, response)
+    listed = {str(entry.get(resource.id_field)) for entry in rows if isinstance(entry, dict)}
+    page = resource.pagination.size
+    fits = page is None or page.maximum is None or page.maximum >= len(ids)
+    if fits and not ids <= listed:
         ctx.fail(
-            "parallel creates shared ids",
-            expected=f"{count} distinct ids",
-            seen=str(sorted(ids, key=str)),
-            response=responses[-1],
-            operation="createItem",
+            "the list misses rows made in parallel",
+            expected=f"ids {sorted(ids)}",
+            seen=f"ids {sorted(listed)}",
+            response=response,
+            operation=create.operation_id,
         )
-    for item_id in ids:
-        read = ctx.call("readItem", headers=headers, path={"item_id": item_id})
-        ctx.expect_status(read, 200, operation="createItem", title="a created item cannot be read")
-    listing = ctx.call("listItems", headers=headers, params={"limit": 100})
-    ctx.expect_status(listing, 200, operation="listItems", title="list did not answer 200")
-    if listing.headers.get("X-Total-Count") != str(count):
+    found = total_of(resource, response)
+    if found is not None and found[1] != str(len(ids)):
         ctx.fail(
             "the list does not count every parallel create",
-            expected=str(count),
-            seen=repr(listing.headers.get("X-Total-Count")),
-            response=listing,
-            operation="listItems",
+            expected=f"{found[0]} {len(ids)}",
+            seen=repr(found[1]),
+            response=response,
+            operation=create.operation_id,
         )
