@@ -5,6 +5,7 @@ tree.py       the raw YAML tree; document.py  the raw view with `$ref` lookups (
 model.py      `Contract`: typed operations, parameters, bodies, responses, security
 roles.py      sign-up, token, refresh, logout, ... inferred (or set in conformance.toml)
 resources.py  collections and their items: ids, lists, pagination, server-owned fields
+admin.py      what a spec reserves to administrators, and where they reach others' rows
 schemas.py    questions asked of a resolved schema, and a valid sample value
 accounts.py   what to send to sign up, log in and refresh, and what the answer holds
 """

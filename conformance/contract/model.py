@@ -87,6 +87,9 @@ class Operation:
     # Names of the security schemes any of its requirements uses.
     schemes: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    # Its summary, description and responses' descriptions: what only prose says (who
+    # administers), for `admin.py`.
+    prose: str = ""
 
     @property
     def label(self) -> str:
@@ -231,6 +234,7 @@ class Contract:
                 )
                 for p in self.raw.parameters(raw).values()
             )
+            responses = list(self.raw.responses(raw))
             yield Operation(
                 operation_id=raw.operation_id or raw.label,
                 method=raw.method,
@@ -239,12 +243,10 @@ class Contract:
                 statuses=frozenset(str(code) for code in as_map(node.get("responses"))),
                 parameters=parameters,
                 body=self._body(raw),
-                responses={
-                    code: self._response(code, response)
-                    for code, response, _ in self.raw.responses(raw)
-                },
+                responses={code: self._response(code, response) for code, response, _ in responses},
                 schemes=tuple(sorted({name for item in requirements for name in item})),
                 tags=tuple(str(tag) for tag in as_list(node.get("tags"))),
+                prose=_prose(node, responses),
             )
 
     def _body(self, raw: Any) -> Body | None:
@@ -275,6 +277,12 @@ class Contract:
             required,
             description if isinstance(description, str) else "",
         )
+
+
+def _prose(node: dict[str, Any], responses: list[tuple[str, dict[str, Any], Any]]) -> str:
+    texts = [node.get("summary"), node.get("description")]
+    texts += [response.get("description") for _, response, _ in responses]
+    return "\n".join(text for text in texts if isinstance(text, str))
 
 
 def _first_media(raw: Spec, holder: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None]:

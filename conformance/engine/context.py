@@ -226,6 +226,22 @@ class CheckContext:
             self.skip(f"the spec has no resource with {' and '.join(actions)} operations")
         return found
 
+    def account_with(self, *actions: str) -> Resource:
+        """The accounts resource (what the sign-up creates) with these actions on its rows.
+
+        Skips the check when the spec has none, or when it lacks one of the actions.
+        """
+        name = self.spec.roles.account_resource
+        account = self.spec.resource(name) if name is not None else None
+        if account is None:
+            self.skip("the spec's sign-up creates no resource with ids (no accounts resource)")
+        if account.id_param is None:
+            self.skip(f"the accounts resource ({account.name}) has no operations by id")
+        missing = [action for action in actions if action not in dict(account.operations)]
+        if missing:
+            self.skip(f"the accounts resource ({account.name}) has no {' or '.join(missing)} by id")
+        return account
+
     def targeted(self, reason: str) -> list[Operation]:
         """The operations the check's `targets` name on this spec (what `inspect` plans);
         skips the check, for `reason`, when there are none."""
@@ -301,17 +317,26 @@ class CheckContext:
             response, success_statuses(operation), operation=operation.operation_id, title=title
         )
 
-    def row(self, resource: Resource, owner: Identity, **fields: object) -> Row:
-        """A new row of the resource, owned by `owner` (its parents made first)."""
-        account = self.spec.roles.account_resource
-        if resource.name == account:
-            return Row(
-                resource, owner.user_id, {}, {resource.id_param or "id": owner.user_id}, owner
-            )
+    def row(
+        self,
+        resource: Resource,
+        owner: Identity,
+        *,
+        within: Mapping[str, object] | None = None,
+        **fields: object,
+    ) -> Row:
+        """A new row of the resource, owned by `owner` (its parents made first).
+
+        `within` is the path of a parent already made (another row's, less its own id), so
+        that several rows share it. The accounts resource's row is `owner`'s own account,
+        its body as the account's read answers it where the spec has one.
+        """
+        if resource.name == self.spec.roles.account_resource:
+            return self._own_account(resource, owner)
         create = resource.create
         if create is None:
             self.skip(f"{resource.name} has no create operation")
-        path = self.parent_path(resource, owner)
+        path = dict(within) if within is not None else self.parent_path(resource, owner)
         sent = {**body_for(resource, self.identities.run_tag, owner.label), **fields}
         response = self.send(create, as_=owner, path=path, json=sent)
         self.expect_success(response, create, title=f"creating a row of {resource.name} failed")
@@ -320,7 +345,18 @@ class CheckContext:
         if resource.id_param is not None:
             path[resource.id_param] = row_id
         self.ledger.note(resource.name, path, owner)
-        return Row(resource, row_id, body, path, owner, sent)
+        return Row(resource, row_id, body, path, owner, sent, response)
+
+    def _own_account(self, resource: Resource, owner: Identity) -> Row:
+        if owner.user_id is None:
+            self.skip("the sign-up answered no account id, so no account can be addressed")
+        path: dict[str, object] = {resource.id_param or "id": owner.user_id}
+        if resource.read is None or resource.id_param is None:
+            return Row(resource, owner.user_id, {}, path, owner)
+        read = self.send(resource.read, as_=owner, path=path)
+        self.expect_success(read, resource.read, title="one's own account cannot be read")
+        body = self.json_object(read, operation=resource.read.operation_id)
+        return Row(resource, owner.user_id, body, path, owner, response=read)
 
     def parent_path(self, resource: Resource, owner: Identity) -> dict[str, object]:
         """The path parameters of the collection a new row goes in: a new parent of

@@ -112,6 +112,9 @@ class RunResult:
     # The spec's operationIds; a check's outcome that names no operation stands for those
     # of its operations the spec has.
     spec_operations: tuple[str, ...] = ()
+    # The operations of the spec each check runs on, by id, where the check says (its
+    # `targets`): an outcome of it that names no operation stands for those.
+    targets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def counts(self) -> Counter[Status]:
         return Counter(outcome.status for outcome in self.outcomes)
@@ -135,6 +138,8 @@ class RunResult:
         """The operations an outcome stands for: its own, or its check's that the spec has."""
         if outcome.operation is not None:
             return (outcome.operation,)
+        if outcome.check_id in self.targets:
+            return self.targets[outcome.check_id] or ("(whole API)",)
         if outcome.check_id in REGISTRY:
             operations = tuple(
                 operation

@@ -9,6 +9,7 @@ accounts) is made by signing up, so its row is the user's own account.
 from __future__ import annotations
 
 import itertools
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +24,10 @@ __all__ = [
     "body_for",
     "changed_fields",
     "listed_rows",
+    "page_query",
     "success_statuses",
     "total_of",
+    "unknown_id",
     "widest_page",
 ]
 
@@ -42,6 +45,13 @@ class Row:
     path: dict[str, object]
     owner: Identity
     sent: dict[str, Any] = field(default_factory=dict)
+    # The create's answer (its headers: `Location`), or the account's read.
+    response: httpx.Response | None = None
+
+    @property
+    def parent_path(self) -> dict[str, object]:
+        """The path of its parent, which a sibling is made `within`: its own id left out."""
+        return {name: value for name, value in self.path.items() if name != self.resource.id_param}
 
 
 def body_for(resource: Resource, run_tag: str, label: str) -> dict[str, Any]:
@@ -113,10 +123,36 @@ def listed_rows(resource: Resource, response: httpx.Response) -> list[Any] | Non
     return body if isinstance(body, list) else None
 
 
+def unknown_id(resource: Resource) -> object:
+    """An id of the resource's type, within its documented bounds, that names no row."""
+    if resource.id_type == "uuid":
+        return str(uuid.uuid4())
+    if resource.id_type == "string":
+        return f"cf-nobody-{uuid.uuid4().hex[:12]}"
+    operation = resource.read or next((op for _, op in resource.operations), None)
+    parameter = operation.parameter(resource.id_param or "", "path") if operation else None
+    _, high = schemas.integer_range(parameter.schema if parameter else {})
+    return 2**62 if high is None or high >= 2**62 else high
+
+
 def widest_page(resource: Resource) -> dict[str, object]:
     """Query parameters asking for the largest page the spec allows (none when unbounded)."""
     size = resource.pagination.size
     return {size.name: size.maximum} if size is not None and size.maximum else {}
+
+
+def page_query(resource: Resource, index: int, per: int) -> dict[str, object] | None:
+    """The query of the list's page `index` (from 0) of `per` rows, by its offset or page
+    number; None when the spec gives the list no way to page (or only a cursor)."""
+    pages = resource.pagination
+    if pages.size is None:
+        return None
+    if pages.offset is not None:
+        return {pages.size.name: per, pages.offset.name: index * per}
+    if pages.page is not None:
+        first = pages.page.minimum if pages.page.minimum is not None else 1
+        return {pages.size.name: per, pages.page.name: first + index}
+    return None
 
 
 def total_of(resource: Resource, response: httpx.Response) -> tuple[str, str | None] | None:

@@ -173,6 +173,11 @@ class _Run:
             started_at=datetime.now(UTC).isoformat(timespec="seconds"),
             kept_data=settings.keep_data,
             spec_operations=tuple(spec.operations),
+            targets={
+                item.id: tuple(item.targets(spec))
+                for item in registry.contract_checks()
+                if item.targets is not None
+            },
         )
 
     def emit(self, event: Event) -> None:

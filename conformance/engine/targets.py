@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..contract import Contract, Operation, RoleName
+from ..contract import Contract, Operation, Resource, RoleName
 
 __all__ = [
     "Targets",
     "also_needs",
     "documenting",
     "found_by",
+    "of_account",
+    "of_found",
     "of_resources",
     "of_roles",
     "secured",
@@ -97,6 +99,35 @@ def _secured(contract: Contract) -> list[str]:
 
 secured = Targets("secured operations that document a 401", _secured)
 """Every secured operation that documents a 401."""
+
+
+def of_account(action: str, *needs: str) -> Targets:
+    """The `action` operation of the accounts resource (what the sign-up creates), by id."""
+
+    def select(contract: Contract) -> list[str]:
+        account = contract.resource(contract.roles.account_resource or "")
+        if account is None or account.id_param is None:
+            return []
+        operations = dict(account.operations)
+        if action in operations and all(need in operations for need in needs):
+            return [operations[action].operation_id]
+        return []
+
+    actions = _and(tuple(dict.fromkeys((action, *needs))))
+    return Targets(f"an accounts resource (what the sign-up creates) with {actions} by id", select)
+
+
+def of_found(needs: str, find: Callable[[Contract], Iterable[Resource]], action: str) -> Targets:
+    """The `action` operation of each resource `find` (the check's own finder) returns."""
+
+    def select(contract: Contract) -> list[str]:
+        return [
+            operations[action].operation_id
+            for resource in find(contract)
+            if action in (operations := dict(resource.operations))
+        ]
+
+    return Targets(needs, select)
 
 
 def documenting(header: str) -> Targets:

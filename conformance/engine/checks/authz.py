@@ -1,19 +1,25 @@
 """Authorization: nobody reaches another user's objects or account; only a superuser administers.
 
 The cross-user checks run on every resource the contract model finds (nested ones too),
-with one account creating and another trying to read, change, delete or list it.
+with one account creating and another trying to read, change, delete or list it; the
+account checks on the resource the sign-up creates. What is reserved to administrators,
+and where they reach other users' rows, is read from the spec (`contract/admin.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import httpx
 
-from ...contract import Operation, Resource
+from ...contract import Contract, Operation, Resource, schemas
+from ...contract.admin import admin_lists, admin_only, admin_reads
 from ..context import CheckContext
 from ..identities import Identity
 from ..registry import Owasp, check
-from ..rows import Row, total_of, widest_page
-from ..targets import of_resources
+from ..rows import Row, page_query, success_statuses, total_of, unknown_id, widest_page
+from ..targets import found_by, of_account, of_found, of_resources
 
 
 def _refused(ctx: CheckContext, response: httpx.Response, operation: Operation, title: str) -> None:
@@ -39,6 +45,13 @@ def _refused(ctx: CheckContext, response: httpx.Response, operation: Operation, 
             response=response,
             operation=operation.operation_id,
         )
+
+
+def _what(ctx: CheckContext, resource: Resource) -> str:
+    """How a failure's title names a row of the resource."""
+    if resource.name == ctx.spec.roles.account_resource:
+        return "account"
+    return f"object in {resource.name}"
 
 
 def _pair(ctx: CheckContext) -> tuple[Identity, Identity]:
@@ -92,31 +105,57 @@ def read_cross_user(ctx: CheckContext) -> None:
     owasp=Owasp.API1,
 )
 def update_cross_user(ctx: CheckContext) -> None:
+    _on_every_resource(ctx, "update", _change_refused)
+
+
+# Judges one row: (ctx, its resource, the row, the paths that address it, the intruder).
+Judge = Callable[[CheckContext, Resource, Row, list[dict[str, object]], Identity], None]
+
+
+def _on_every_resource(ctx: CheckContext, action: str, judge: Judge) -> None:
+    """Judge a row of the owner's of every resource with `action`, as the intruder."""
     owner, intruder = _pair(ctx)
-    for resource in ctx.resources_with("create", "read", "update"):
-        assert resource.update is not None and resource.read is not None
-        with ctx.on(resource.update):
+    for resource in ctx.resources_with("create", "read", action):
+        with ctx.on(dict(resource.operations)[action]):
             row = ctx.row(resource, owner)
-            change = ctx.change(resource, row)
-            for path in _paths(ctx, resource, row, intruder):
-                response = ctx.send(resource.update, as_=intruder, path=path, json=change)
-                _refused(
-                    ctx,
-                    response,
-                    resource.update,
-                    f"another user's object in {resource.name} was changed",
-                )
-            read = ctx.send(resource.read, as_=owner, path=row.path)
-            body = ctx.json_object(read, operation=resource.read.operation_id)
-            name, value = next(iter(change.items()))
-            if body.get(name) == value:
-                ctx.fail(
-                    "another user's change was applied",
-                    expected=f"{name} {row.body.get(name)!r}",
-                    seen=f"{name} {body.get(name)!r}",
-                    response=read,
-                    operation=resource.update.operation_id,
-                )
+            judge(ctx, resource, row, _paths(ctx, resource, row, intruder), intruder)
+
+
+def _on_the_account(ctx: CheckContext, action: str, judge: Judge) -> None:
+    """Judge the owner's own account (the resource the sign-up creates), as the intruder."""
+    account = ctx.account_with("read", action)
+    with ctx.on(dict(account.operations)[action]):
+        owner, intruder = _pair(ctx)
+        row = ctx.row(account, owner)
+        judge(ctx, account, row, [row.path], intruder)
+
+
+def _change_refused(
+    ctx: CheckContext,
+    resource: Resource,
+    row: Row,
+    paths: list[dict[str, object]],
+    intruder: Identity,
+) -> None:
+    """The intruder's change of the row, through each path, is refused and not applied."""
+    assert resource.update is not None and resource.read is not None
+    change = ctx.change(resource, row)
+    for path in paths:
+        response = ctx.send(resource.update, as_=intruder, path=path, json=change)
+        _refused(
+            ctx, response, resource.update, f"another user's {_what(ctx, resource)} was changed"
+        )
+    read = ctx.send(resource.read, as_=row.owner, path=row.path)
+    body = ctx.json_object(read, operation=resource.read.operation_id)
+    name, value = next(iter(change.items()))
+    if body.get(name) == value:
+        ctx.fail(
+            "another user's change was applied",
+            expected=f"{name} {row.body.get(name)!r}",
+            seen=f"{name} {body.get(name)!r}",
+            response=read,
+            operation=resource.update.operation_id,
+        )
 
 
 @check(
@@ -127,26 +166,30 @@ def update_cross_user(ctx: CheckContext) -> None:
     owasp=Owasp.API1,
 )
 def delete_cross_user(ctx: CheckContext) -> None:
-    owner, intruder = _pair(ctx)
-    for resource in ctx.resources_with("create", "read", "delete"):
-        assert resource.delete is not None and resource.read is not None
-        with ctx.on(resource.delete):
-            row = ctx.row(resource, owner)
-            for path in _paths(ctx, resource, row, intruder):
-                response = ctx.send(resource.delete, as_=intruder, path=path)
-                _refused(
-                    ctx,
-                    response,
-                    resource.delete,
-                    f"another user's object in {resource.name} was deleted",
-                )
-            read = ctx.send(resource.read, as_=owner, path=row.path)
-            ctx.expect_status(
-                read,
-                200,
-                operation=resource.delete.operation_id,
-                title=f"another user's delete of a {resource.name} row was applied",
-            )
+    _on_every_resource(ctx, "delete", _delete_refused)
+
+
+def _delete_refused(
+    ctx: CheckContext,
+    resource: Resource,
+    row: Row,
+    paths: list[dict[str, object]],
+    intruder: Identity,
+) -> None:
+    """The intruder's delete of the row, through each path, is refused: the row is still there."""
+    assert resource.delete is not None and resource.read is not None
+    for path in paths:
+        response = ctx.send(resource.delete, as_=intruder, path=path)
+        _refused(
+            ctx, response, resource.delete, f"another user's {_what(ctx, resource)} was deleted"
+        )
+    read = ctx.send(resource.read, as_=row.owner, path=row.path)
+    ctx.expect_status(
+        read,
+        success_statuses(resource.read),
+        operation=resource.delete.operation_id,
+        title=f"another user's delete of a {resource.name} row was applied",
+    )
 
 
 @check(
@@ -197,158 +240,193 @@ def list_isolation(ctx: CheckContext) -> None:
 
 @check(
     "authz.user-read-cross-user",
+    targets=of_account("read"),
     risk="Any signed-in user can read any other user's account.",
-    description="User B reading user A's account gets 403, and so does an id that does not exist.",
+    description="User B reading user A's account (the resource the sign-up creates) is "
+    "refused, and so is an id that names no account, with the statuses the spec documents.",
     owasp=Owasp.API1,
-    operations=("readUser",),
 )
 def user_read_cross_user(ctx: CheckContext) -> None:
-    owner, intruder = ctx.user("owner"), ctx.user("intruder")
-    response = ctx.call("readUser", as_=intruder, path={"user_id": owner.user_id})
-    ctx.expect_status(
-        response, 403, operation="readUser", title="another user's account was served"
-    )
-    missing = ctx.call("readUser", as_=intruder, path={"user_id": 2**62})
-    ctx.expect_status(
-        missing, 403, operation="readUser", title="a non-admin can tell which user ids exist"
-    )
+    account = ctx.account_with("read")
+    assert account.read is not None and account.id_param is not None
+    with ctx.on(account.read):
+        owner, intruder = _pair(ctx)
+        row = ctx.row(account, owner)
+        response = ctx.send(account.read, as_=intruder, path=row.path)
+        _refused(ctx, response, account.read, "another user's account was served")
+        missing = {account.id_param: unknown_id(account)}
+        nobody = ctx.send(account.read, as_=intruder, path=missing)
+        _refused(ctx, nobody, account.read, "an id that names no account was served")
 
 
 @check(
     "authz.user-update-cross-user",
+    targets=of_account("update", "read"),
     risk="Any signed-in user can change any other user's account, email or password.",
-    description="User B patching user A's account gets 403, and the account is unchanged.",
+    description="User B changing user A's account is refused, and the account is unchanged.",
     owasp=Owasp.API1,
-    operations=("updateUser",),
 )
 def user_update_cross_user(ctx: CheckContext) -> None:
-    owner, intruder = ctx.user("owner"), ctx.user("intruder")
-    path = {"user_id": owner.user_id}
-    response = ctx.call("updateUser", as_=intruder, path=path, json={"full_name": "Defaced"})
-    ctx.expect_status(
-        response, 403, operation="updateUser", title="another user's account was changed"
-    )
-    read = ctx.call("readUser", as_=owner, path=path)
-    if ctx.json_object(read, operation="readUser").get("full_name") == "Defaced":
-        ctx.fail(
-            "another user's patch was applied",
-            expected="the owner's own full_name",
-            seen=read.text[:200],
-            response=read,
-            operation="updateUser",
-        )
+    _on_the_account(ctx, "update", _change_refused)
 
 
 @check(
     "authz.user-delete-cross-user",
+    targets=of_account("delete", "read"),
     risk="Any signed-in user can delete any other user's account.",
-    description="User B deleting user A's account gets 403, and A can still log in.",
+    description="User B deleting user A's account is refused, and A's account is still there.",
     owasp=Owasp.API1,
-    operations=("deleteUser",),
 )
 def user_delete_cross_user(ctx: CheckContext) -> None:
-    owner, intruder = ctx.user("owner"), ctx.user("intruder")
-    response = ctx.call("deleteUser", as_=intruder, path={"user_id": owner.user_id})
-    ctx.expect_status(
-        response, 403, operation="deleteUser", title="another user's account was deleted"
-    )
-    login = ctx.login_response(owner.email, owner.password)
-    ctx.expect_status(login, 200, operation="deleteUser", title="another user's delete was applied")
+    _on_the_account(ctx, "delete", _delete_refused)
+
+
+def _query(operation: Operation) -> dict[str, object]:
+    """The operation's required query parameters, each given a valid value."""
+    return {
+        parameter.name: schemas.sample(parameter.schema, hint="cf")
+        for parameter in operation.query_parameters
+        if parameter.required
+    }
 
 
 @check(
     "authz.admin-only-list-users",
+    targets=found_by(
+        "a read reserved to administrators (a secured GET documenting 403, naming no row)",
+        admin_only,
+    ),
     risk="Any signed-in user can list every account of the service.",
-    description="A non-admin listing users gets 403.",
+    description="A non-admin calling a read reserved to administrators (it documents 403, and "
+    "its path names nothing of anyone's own, like the account listing) gets 403.",
     owasp=Owasp.API5,
-    operations=("listUsers",),
 )
 def admin_only_list_users(ctx: CheckContext) -> None:
+    reserved = admin_only(ctx.spec)
+    if not reserved:
+        ctx.skip("the spec reserves no read to administrators (none documents 403 on its own)")
     user = ctx.user("nosy")
-    response = ctx.call("listUsers", as_=user)
-    ctx.expect_status(response, 403, operation="listUsers", title="a non-admin listed users")
+    for operation in reserved:
+        with ctx.on(operation):
+            response = ctx.send(operation, as_=user, params=_query(operation))
+            ctx.expect_status(
+                response,
+                403,
+                operation=operation.operation_id,
+                title="a non-admin was served a read reserved to administrators",
+            )
+
+
+def _admin_targets(contract: Contract) -> list[Operation]:
+    reads = [resource.read for resource in admin_reads(contract) if resource.read is not None]
+    return [*reads, *admin_only(contract)]
 
 
 @check(
     "authz.superuser-reads-all",
-    risk="Administrators cannot read the accounts and items they must administer.",
-    description="A superuser reads any user's item and account, lists users with X-Total-Count, "
-    "and an unknown user id is 404 for them.",
+    targets=found_by(
+        "a read the spec says an administrator may use on others' rows, or one reserved "
+        "to administrators",
+        _admin_targets,
+    ),
+    risk="Administrators cannot read the accounts and objects they must administer.",
+    description="Where the spec says an administrator may read other users' rows, the admin "
+    "reads another user's row (account or object), an unknown id is 404 for them where "
+    "documented, and every read reserved to administrators answers them.",
     owasp=Owasp.API5,
-    operations=("readItem", "readUser", "listUsers", "listItems"),
     needs_admin=True,
 )
 def superuser_reads_all(ctx: CheckContext) -> None:
     admin = ctx.admin()
+    if not _admin_targets(ctx.spec):
+        ctx.skip("the spec says of no read that an administrator may use it on others' rows")
     owner = ctx.user("owner")
-    item = ctx.create_item(owner)
-    read = ctx.call("readItem", as_=admin, path={"item_id": item.get("id")})
-    ctx.expect_status(
-        read, 200, operation="readItem", title="a superuser cannot read a user's item"
-    )
-    account = ctx.call("readUser", as_=admin, path={"user_id": owner.user_id})
-    ctx.expect_status(
-        account, 200, operation="readUser", title="a superuser cannot read an account"
-    )
-    missing = ctx.call("readUser", as_=admin, path={"user_id": 2**62})
-    ctx.expect_status(
-        missing, 404, operation="readUser", title="an unknown id is not 404 for a superuser"
-    )
-    users = ctx.call("listUsers", as_=admin, params={"limit": 1})
-    ctx.expect_status(users, 200, operation="listUsers", title="a superuser cannot list users")
-    total = users.headers.get("X-Total-Count", "")
-    if not total.isdigit() or int(total) < 2:
-        ctx.fail(
-            "X-Total-Count does not count every user",
-            expected="at least 2 (the admin and the run's users)",
-            seen=repr(total),
-            response=users,
-            operation="listUsers",
-        )
-    items = ctx.call("listItems", as_=admin, params={"limit": 1})
-    ctx.expect_status(items, 200, operation="listItems", title="a superuser cannot list items")
+    for resource in admin_reads(ctx.spec):
+        read = resource.read
+        assert read is not None
+        with ctx.on(read):
+            row = ctx.row(resource, owner)
+            response = ctx.send(read, as_=admin, path=row.path)
+            ctx.expect_success(
+                response, read, title=f"an administrator cannot read a user's {resource.name}"
+            )
+            if "404" in read.statuses and resource.id_param is not None:
+                path = {**row.path, resource.id_param: unknown_id(resource)}
+                missing = ctx.send(read, as_=admin, path=path)
+                ctx.expect_status(
+                    missing,
+                    404,
+                    operation=read.operation_id,
+                    title="an unknown id is not 404 for an administrator",
+                )
+    for operation in admin_only(ctx.spec):
+        with ctx.on(operation):
+            response = ctx.send(operation, as_=admin, params=_query(operation))
+            ctx.expect_success(
+                response, operation, title="an administrator cannot use a read reserved to them"
+            )
 
 
-def _last_page_ids(
-    ctx: CheckContext, operation: str, admin: Identity
-) -> tuple[set[object], httpx.Response]:
-    """The ids on the last page of a list, as the superuser sees it (ordered by id)."""
-    head = ctx.call(operation, as_=admin, params={"limit": 1})
-    ctx.expect_status(head, 200, operation=operation, title="a superuser cannot list")
-    total = head.headers.get("X-Total-Count", "")
-    if not total.isdigit():
-        ctx.fail(
-            "a list without X-Total-Count",
-            expected="X-Total-Count: <number>",
-            seen=repr(total),
-            response=head,
-            operation=operation,
-        )
-    page = ctx.call(operation, as_=admin, params={"skip": max(int(total) - 100, 0), "limit": 100})
-    ctx.expect_status(page, 200, operation=operation, title="a superuser cannot list")
-    listed = ctx.json_list(page, operation=operation)
-    return {entry.get("id") for entry in listed if isinstance(entry, dict)}, page
+def _last_page(
+    ctx: CheckContext, resource: Resource, admin: Identity, path: dict[str, object]
+) -> tuple[list[Any], httpx.Response]:
+    """The rows of the last page of a list, as the admin sees it (the newest rows are last).
+
+    The last page is found from the documented total and page size; without them the
+    widest first page is all there is to look at.
+    """
+    listing = resource.listing
+    assert listing is not None
+    widest = widest_page(resource)
+    head = ctx.send(listing, as_=admin, path=path, params=widest)
+    ctx.expect_success(head, listing, title="an administrator cannot list")
+    rows = ctx.rows_in(resource, head)
+    found = total_of(resource, head)
+    total = found[1] if found is not None else None
+    per = resource.pagination.size.maximum if resource.pagination.size is not None else None
+    if not (total and total.isdigit() and per and int(total) > len(rows)):
+        return rows, head
+    offset = resource.pagination.offset
+    params = (
+        {**widest, offset.name: max(int(total) - per, 0)}  # the newest `per`: robust to deletes
+        if offset is not None
+        else page_query(resource, (int(total) - 1) // per, per)
+    )
+    if params is None:
+        return rows, head
+    last = ctx.send(listing, as_=admin, path=path, params=params)
+    ctx.expect_success(last, listing, title="an administrator cannot list")
+    return ctx.rows_in(resource, last), last
 
 
 @check(
     "authz.superuser-lists-all",
-    risk="Administrators' lists miss other users' items or accounts.",
-    description="A superuser's item and user lists include other users' newest items and accounts.",
+    targets=of_found(
+        "a list the spec says shows an administrator every user's rows", admin_lists, "list"
+    ),
+    risk="Administrators' lists miss other users' objects or accounts.",
+    description="Where the spec says an administrator's list shows every user's rows, the "
+    "admin's list (its last page) includes another user's newest row.",
     owasp=Owasp.API5,
-    operations=("listItems", "listUsers"),
     needs_admin=True,
 )
 def superuser_lists_all(ctx: CheckContext) -> None:
     admin = ctx.admin()
+    found = admin_lists(ctx.spec)
+    if not found:
+        ctx.skip("the spec says of no list that it shows an administrator every user's rows")
     owner = ctx.user("listed")
-    item = ctx.create_item(owner)
-    for operation, wanted in (("listItems", item.get("id")), ("listUsers", owner.user_id)):
-        ids, page = _last_page_ids(ctx, operation, admin)
-        if wanted not in ids:
-            ctx.fail(
-                "a superuser's list leaves out another user's",
-                expected=f"id {wanted} on the last page",
-                seen=f"ids {sorted(ids, key=str)[-10:]}",
-                response=page,
-                operation=operation,
-            )
+    for resource in found:
+        assert resource.listing is not None
+        with ctx.on(resource.listing):
+            row = ctx.row(resource, owner)
+            rows, page = _last_page(ctx, resource, admin, row.parent_path)
+            ids = [str(entry.get(resource.id_field)) for entry in rows if isinstance(entry, dict)]
+            if str(row.id) not in ids:
+                ctx.fail(
+                    "an administrator's list leaves out another user's row",
+                    expected=f"id {row.id} on the last page",
+                    seen=f"ids {ids[-10:]}",
+                    response=page,
+                    operation=resource.listing.operation_id,
+                )

@@ -96,7 +96,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant(
         "no-total-count",
         "Lists carry the total in an `X-Total-Count` header.",
-        ("workflows.list-contains", "workflows.item-list-pagination"),
+        ("workflows.list-contains", "workflows.list-pagination"),
         _drop("x-total-count"),
     ),
     Variant(
