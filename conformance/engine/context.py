@@ -76,33 +76,6 @@ class CheckContext:
 
     # -- requests --------------------------------------------------------------------------
 
-    def operation(self, operation_id: str) -> Operation:
-        try:
-            return self.spec[operation_id]
-        except KeyError:
-            self.skip(f"the contract has no operation {operation_id!r}")
-
-    def call(
-        self,
-        operation_id: str,
-        *,
-        as_: Identity | None = None,
-        path: Mapping[str, object] | None = None,
-        headers: Mapping[str, str] | None = None,
-        **kwargs: Any,
-    ) -> httpx.Response:
-        """Send a request to an operation of the contract, as `as_` (anonymous when None)."""
-        operation = self.operation(operation_id)
-        sent_headers = dict(self.identities.headers(as_)) if as_ is not None else {}
-        sent_headers.update(headers or {})
-        self.sent += 1
-        return self.client.request(
-            operation.method.upper(),
-            operation.url_path(**(path or {})),
-            headers=sent_headers,
-            **kwargs,
-        )
-
     def login_response(self, identifier: str, password: str) -> httpx.Response:
         """Send these credentials to the contract's token operation."""
         self.sent += 1
@@ -309,7 +282,15 @@ class CheckContext:
         **kwargs: Any,
     ) -> httpx.Response:
         """Send a request to an operation of the model, as `as_` (anonymous when None)."""
-        return self.call(operation.operation_id, as_=as_, path=path, headers=headers, **kwargs)
+        sent_headers = dict(self.identities.headers(as_)) if as_ is not None else {}
+        sent_headers.update(headers or {})
+        self.sent += 1
+        return self.client.request(
+            operation.method.upper(),
+            operation.url_path(**(path or {})),
+            headers=sent_headers,
+            **kwargs,
+        )
 
     def expect_success(self, response: httpx.Response, operation: Operation, *, title: str) -> None:
         """Fail unless the answer is one of the 2xx statuses the operation documents."""
@@ -426,15 +407,6 @@ class CheckContext:
                 operation=resource.listing.operation_id if resource.listing else None,
             )
         return rows
-
-    # -- fixtures made through the API -----------------------------------------------------
-
-    def create_item(self, owner: Identity, **fields: object) -> dict[str, Any]:
-        """Create an item as `owner` (a title is made up when not given)."""
-        body = {"title": f"cf-{self.identities.run_tag} item", **fields}
-        response = self.call("createItem", as_=owner, json=body)
-        self.expect_status(response, 201, operation="createItem", title="creating an item failed")
-        return self.json_object(response, operation="createItem")
 
 
 def _excerpt(response: httpx.Response, limit: int = 200) -> str:
