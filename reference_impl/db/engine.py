@@ -365,6 +365,10 @@ def _create_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         # sqlite3's busy timeout: how long a writer waits for another process's lock.
         options["connect_args"] = {"timeout": 30}
+        # A connection goes back to the pool with a ROLLBACK only when it is in a
+        # transaction (see `_tune_sqlite`): each ROLLBACK is a trip to aiosqlite's thread,
+        # and most requests end outside any transaction (their statements autocommit).
+        options["pool_reset_on_return"] = None
         engine = create_async_engine(settings.database_url, **options)
         _tune_sqlite(engine)
         return engine
@@ -414,6 +418,11 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    @event.listens_for(engine.sync_engine.pool, "reset")
+    def _on_reset(dbapi_connection: Any, _record: Any, state: Any) -> None:
+        if state.asyncio_safe and dbapi_connection.driver_connection.in_transaction:
+            dbapi_connection.rollback()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
