@@ -1,16 +1,20 @@
 """The database: one engine (one pool) per process, made in the app's lifespan.
 
-Everything goes through that one pool: the per-request account read, the single-statement
-reads and writes of SQLAlchemy Core (`fetch_one`, `fetch_all`, `transaction`), and the ORM
-sessions of the multi-step units of work (`session`). Each request checks out its own
-connection and gives it back before it answers: no connection is ever used by two
-requests at once.
+Everything goes through that one pool. A request checks out one connection at its first
+statement (the account read) and keeps it for the operation's Core statements, giving it
+back when it ends (`request_scope`, entered by `middleware.database`): one checkout per
+request, and no connection is ever used by two requests at once. The ORM sessions of the
+multi-step units of work (`session`) check out their own, after the request's went back.
 
-Reads (`fetch_all`, `fetch_one`) run their Core statement, compiled once per process, on
-the pooled connection's driver itself: one asyncpg call (a statement asyncpg prepares
-once per connection) or one aiosqlite call (one trip to its thread), the rows then
-converted by the columns' own SQLAlchemy result types. SQLAlchemy's per-statement
-execution machinery costs more than such a query.
+Core statements (`fetch_all`, `fetch_one`, `write`), compiled once per process, run on the
+pooled connection's driver itself, in autocommit: one asyncpg call (a statement asyncpg
+prepares once per connection) or one aiosqlite call (one trip to its thread), the rows then
+converted by the columns' own SQLAlchemy types. A single-statement write is atomic on its
+own, so it needs no BEGIN or COMMIT round trip. SQLAlchemy's per-statement execution
+machinery costs more than such a query.
+
+SQLite (in WAL mode: readers never wait for the writer) has one writer at a time: the
+writes of this process, sessions included, take one write turn in order.
 
 A connection the server closed (a restart, a failover, `pg_terminate_backend`) is marked
 a disconnect (see `_mark_disconnects`), which makes SQLAlchemy drop it and every other
@@ -151,8 +155,8 @@ class Database:
         """
         if self.write_turn is None:
             return await self._run(statement, parameters or {})
-        if self.write_turn.locked():
-            await self.release()  # Wait for the turn without holding a connection.
+        # Never wait for the turn holding a connection: the turn's holder may need one.
+        await self.release()
         async with self.write_turn:
             return await self._run(statement, parameters or {})
 
@@ -246,27 +250,6 @@ class _QueuedSession(AsyncSession):
             assert self.turn is not None
             self.turn.release()
 
-    async def execute(self, *args: Any, **kwargs: Any) -> Any:
-        await self._take_turn()
-        try:
-            return await super().execute(*args, **kwargs)
-        finally:
-            self._give_turn()
-
-    async def get(self, *args: Any, **kwargs: Any) -> Any:
-        await self._take_turn()
-        try:
-            return await super().get(*args, **kwargs)
-        finally:
-            self._give_turn()
-
-    async def commit(self) -> None:
-        await self._take_turn()
-        try:
-            await super().commit()
-        finally:
-            self._give_turn()
-
     async def rollback(self) -> None:
         try:
             await super().rollback()
@@ -278,6 +261,41 @@ class _QueuedSession(AsyncSession):
             await super().close()
         finally:
             self._give_turn()
+
+
+def _in_turn(name: str) -> Callable[..., Any]:
+    method = getattr(AsyncSession, name)
+
+    async def in_turn(self: _QueuedSession, *args: Any, **kwargs: Any) -> Any:
+        await self._take_turn()
+        try:
+            return await method(self, *args, **kwargs)
+        finally:
+            self._give_turn()
+
+    in_turn.__name__ = in_turn.__qualname__ = name
+    return in_turn
+
+
+# Every way a session can begin a transaction (SQLAlchemy's `scalar` does not go through
+# `execute`): each takes the turn first.
+for _name in (
+    "execute",
+    "scalar",
+    "scalars",
+    "get",
+    "get_one",
+    "stream",
+    "stream_scalars",
+    "flush",
+    "refresh",
+    "merge",
+    "delete",
+    "run_sync",
+    "connection",
+    "commit",
+):
+    setattr(_QueuedSession, _name, _in_turn(_name))
 
 
 class _LostConnection(OSError):
