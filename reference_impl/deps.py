@@ -48,7 +48,11 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
     """A session for one request's unit of work. Services commit what they mean to keep
-    before they return; whatever is left uncommitted is rolled back here."""
+    before they return; whatever is left uncommitted is rolled back here.
+
+    The session checks out its own connection: the one the account read used goes back
+    first, so that a request holds one connection at a time."""
+    await runtime.database.release()
     async with runtime.database.session() as session:
         yield session
 
@@ -97,8 +101,11 @@ async def get_user_service(session: SessionDep, runtime: RuntimeDep) -> UserServ
     return UserService(session, runtime.passwords)
 
 
-async def get_item_service(runtime: RuntimeDep) -> ItemService:
+async def get_item_service(request: Request) -> ItemService:
     """The item service over the database's pool."""
+    # The runtime straight from the app, as `get_current_user` takes it: every item
+    # operation resolves this, and each level of dependencies costs.
+    runtime: Runtime = request.app.state.runtime
     return ItemService(runtime.database)
 
 

@@ -1,4 +1,5 @@
-"""Queries on items: SQLAlchemy Core, one statement (one round trip) per operation.
+"""Queries on items: SQLAlchemy Core, one statement (one round trip) per operation, each
+built once per process.
 
 Rows become the contract's `ItemResponse` here, at one boundary.
 """
@@ -48,7 +49,10 @@ _DELETE = {
     True: delete(_items).where(_ID, _OWNED).returning(_items.c.id),
     False: delete(_items).where(_ID).returning(_items.c.id),
 }
-_INSERT = insert(_items).returning(*_items.c)
+_WRITTEN = ("title", "description", "owner_id", "created_at", "updated_at")
+_INSERT = insert(_items).values({name: bindparam(name) for name in _WRITTEN}).returning(*_items.c)
+# One UPDATE per owner filter and set of changed columns: few, so each is built once.
+_UPDATES: dict[tuple[bool, frozenset[str]], Any] = {}
 
 
 _COLUMNS = tuple(_items.c.keys())
@@ -83,28 +87,35 @@ class ItemRepository:
 
     async def add(self, values: dict[str, Any]) -> ItemResponse:
         """Insert an item; its row as stored."""
-        async with self.database.transaction() as connection:
-            row = (await connection.execute(_INSERT, values)).one()
+        (row,) = await self.database.write(_INSERT, values)
         return _item(row)
 
     async def update(
         self, item_id: int, *, owner_id: int | None, values: dict[str, Any]
     ) -> ItemResponse | None:
         """Change an item (with `owner_id`, only that account's); None if none matched."""
-        statement = update(_items).where(_ID).values(values).returning(*_items.c)
-        if owner_id is not None:
-            statement = statement.where(_OWNED)
-        async with self.database.transaction() as connection:
-            result = await connection.execute(
-                statement, {"b_item_id": item_id, "b_owner_id": owner_id}
-            )
-            row = result.first()
-        return None if row is None else _item(row)
+        rows = await self.database.write(
+            _update_statement(owner_id is not None, frozenset(values)),
+            {**values, "b_item_id": item_id, "b_owner_id": owner_id},
+        )
+        return _item(rows[0]) if rows else None
 
     async def delete(self, item_id: int, *, owner_id: int | None) -> bool:
         """Delete an item (with `owner_id`, only that account's); whether one was."""
-        async with self.database.transaction() as connection:
-            result = await connection.execute(
-                _DELETE[owner_id is not None], {"b_item_id": item_id, "b_owner_id": owner_id}
-            )
-            return result.first() is not None
+        rows = await self.database.write(
+            _DELETE[owner_id is not None], {"b_item_id": item_id, "b_owner_id": owner_id}
+        )
+        return bool(rows)
+
+
+def _update_statement(owned: bool, columns: frozenset[str]) -> Any:
+    statement = _UPDATES.get((owned, columns))
+    if statement is None:
+        statement = (
+            update(_items)
+            .where(_ID, _OWNED if owned else true())
+            .values({name: bindparam(name) for name in sorted(columns)})
+            .returning(*_items.c)
+        )
+        _UPDATES[(owned, columns)] = statement
+    return statement

@@ -18,7 +18,6 @@ async def test_a_failed_commit_is_not_answered_2xx(api: Api, app: FastAPI) -> No
 
     from reference_impl.runtime import Runtime
 
-    _, headers = await api.user("ada@example.com")
     engine = cast(Runtime, app.state.runtime).database.engine.sync_engine
 
     def failing_commit(connection: Connection) -> None:
@@ -28,22 +27,60 @@ async def test_a_failed_commit_is_not_answered_2xx(api: Api, app: FastAPI) -> No
 
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-        # Every unit of work commits through the engine: sessions and Core transactions.
+        # The units of work of several steps (sessions) commit through the engine.
         event.listen(engine, "commit", failing_commit)
         try:
-            item = await client.post("/api/v1/items/", json={"title": "lost"}, headers=headers)
             user = await client.post(
                 "/api/v1/users/", json={"email": "bob@example.com", "password": PASSWORD}
             )
         finally:
             event.remove(engine, "commit", failing_commit)
-        assert item.status_code >= 500 and user.status_code >= 500
-        listed = await client.get("/api/v1/items/", headers=headers)
-        assert listed.json() == []
+        assert user.status_code >= 500
         login = await client.post(
             "/api/v1/auth/login", data={"username": "bob@example.com", "password": PASSWORD}
         )
         assert login.status_code == 401
+
+
+async def test_a_write_the_database_refuses_is_not_answered_2xx(api: Api, app: FastAPI) -> None:
+    # A single-statement write commits with its statement (autocommit): a statement the
+    # database fails is the write that did not commit.
+    from reference_impl.runtime import Runtime
+
+    database = cast(Runtime, app.state.runtime).database
+    _, headers = await api.user("ada@example.com")
+    refuse = (
+        [
+            "CREATE TRIGGER refuse_items BEFORE INSERT ON items "
+            "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+        ]
+        if database.is_sqlite
+        else [
+            "CREATE FUNCTION refuse_items() RETURNS trigger AS "
+            "$$ BEGIN RAISE EXCEPTION 'disk I/O error'; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_items BEFORE INSERT ON items "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_items()",
+        ]
+    )
+    allow = (
+        ["DROP TRIGGER refuse_items"]
+        if database.is_sqlite
+        else ["DROP TRIGGER refuse_items ON items", "DROP FUNCTION refuse_items()"]
+    )
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        async with database.engine.begin() as connection:
+            for statement in refuse:
+                await connection.exec_driver_sql(statement)
+        try:
+            item = await client.post("/api/v1/items/", json={"title": "lost"}, headers=headers)
+        finally:
+            async with database.engine.begin() as connection:
+                for statement in allow:
+                    await connection.exec_driver_sql(statement)
+        assert not 200 <= item.status_code < 300
+        listed = await client.get("/api/v1/items/", headers=headers)
+        assert listed.json() == []
 
 
 async def test_an_account_deleted_mid_request_is_401_not_500(api: Api, app: FastAPI) -> None:
