@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..contract import Contract, load_contract
-from .registry import REGISTRY, Check, Family, Registry
+from .registry import REGISTRY, RENAMED, Check, Family, Registry
 
 __all__ = ["CATALOGUE_PATH", "load_checks", "main", "render_catalogue"]
 
@@ -56,6 +56,18 @@ def render_catalogue(registry: Registry | None = None, contract: Contract | None
                 f"{item.owasp.value} {item.owasp.heading} | {needs} | {bundled} |"
             )
         lines.append("")
+    lines += [
+        "## Renamed ids",
+        "",
+        "Ids are never reused. These were renamed when their check came to cover every",
+        "resource of any spec, not only the bundled contract's items or sign-up; a waiver or",
+        "`--check` naming an old id is told the new one.",
+        "",
+        "| old id | new id |",
+        "|---|---|",
+        *(f"| `{old}` | `{new}` |" for old, new in RENAMED.items()),
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -23,7 +23,17 @@ if TYPE_CHECKING:
     from .context import CheckContext
     from .targets import Targets
 
-__all__ = ["REGISTRY", "Check", "CheckFunction", "Family", "Owasp", "Registry", "check"]
+__all__ = [
+    "REGISTRY",
+    "RENAMED",
+    "Check",
+    "CheckFunction",
+    "Family",
+    "Owasp",
+    "Registry",
+    "check",
+    "renamed_hint",
+]
 
 CheckFunction = Callable[["CheckContext"], None]
 
@@ -204,3 +214,25 @@ def _order(item: Check) -> tuple[int, str]:
 
 REGISTRY = Registry()
 check = REGISTRY.check
+
+# Ids that were renamed when their check came to cover every resource of any spec (the
+# meaning widened), old -> new: waivers and --check naming an old id are told the new one.
+RENAMED = {
+    "authz.item-read-cross-user": "authz.read-cross-user",
+    "authz.item-update-cross-user": "authz.update-cross-user",
+    "authz.item-delete-cross-user": "authz.delete-cross-user",
+    "authz.item-list-isolation": "authz.list-isolation",
+    "workflows.item-create-read": "workflows.create-read",
+    "workflows.item-patch-read": "workflows.patch-read",
+    "workflows.item-delete-read": "workflows.delete-read",
+    "workflows.item-list-contains": "workflows.list-contains",
+    "workflows.item-list-pagination": "workflows.list-pagination",
+    "properties.item-mass-assignment": "properties.mass-assignment",
+    "concurrency.duplicate-signup": "concurrency.duplicate-creates",
+}
+
+
+def renamed_hint(check_id: object) -> str:
+    """ " (renamed: now `new`)" for an old id, else ""."""
+    new = RENAMED.get(check_id) if isinstance(check_id, str) else None
+    return f" (renamed: it is now {new!r})" if new else ""

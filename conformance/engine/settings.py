@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, UsageError, WaiverError
 from .catalogue import load_checks
-from .registry import REGISTRY, Family
+from .registry import REGISTRY, Family, renamed_hint
 
 __all__ = [
     "CONFIG_FILE",
@@ -207,7 +207,8 @@ def load_settings(
     for name in select:
         if name not in REGISTRY and name not in {family.value for family in Family}:
             raise UsageError(
-                f"--check {name!r} names no check or family", hint="see docs/checks.md"
+                f"--check {name!r} names no check or family{renamed_hint(name)}",
+                hint="see docs/checks.md",
             )
     config_path = config
     if config_path is None:
@@ -331,7 +332,10 @@ def load_waivers(data: dict[str, object], path: Path) -> tuple[Waiver, ...]:
         check_id, reason = entry.get("check"), entry.get("reason")
         operation = entry.get("operation")
         if not isinstance(check_id, str) or check_id not in REGISTRY:
-            raise WaiverError(f"{where}: `check` {check_id!r} names no check", path=str(path))
+            raise WaiverError(
+                f"{where}: `check` {check_id!r} names no check{renamed_hint(check_id)}",
+                path=str(path),
+            )
         if not isinstance(reason, str) or not reason.strip():
             raise WaiverError(f"{where}: every waiver needs a `reason`", path=str(path))
         if operation is not None and not isinstance(operation, str):

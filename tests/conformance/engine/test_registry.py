@@ -8,7 +8,7 @@ import pytest
 from schemathesis.checks import CHECKS, load_all_checks
 
 from conformance.engine.catalogue import load_checks, render_catalogue
-from conformance.engine.registry import Check, Family, Owasp, Registry
+from conformance.engine.registry import RENAMED, Check, Family, Owasp, Registry
 from conformance.errors import DuplicateCheckError, InternalError
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -77,3 +77,13 @@ def test_the_catalogue_says_what_a_spec_must_contain_for_each_check() -> None:
     row = next(line for line in text.splitlines() if line.startswith("| `authz.read-cross-user`"))
     assert "a resource (other than the accounts) with read and create operations" in row
     assert row.rstrip(" |").endswith("`readItem`")
+
+
+def test_every_renamed_id_points_at_a_registered_check_and_is_not_reused() -> None:
+    registry = load_checks()
+    for old, new in RENAMED.items():
+        assert new in registry, new
+        assert old not in registry, old
+    assert "| `workflows.item-list-pagination` | `workflows.list-pagination` |" in (
+        render_catalogue()
+    )

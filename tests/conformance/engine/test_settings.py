@@ -102,6 +102,10 @@ def test_waivers_are_read_from_conformance_toml_in_the_working_folder(tmp_path: 
         ('[[waiver]]\ncheck = "config.cors"\n', "reason"),
         ('[[waiver]]\ncheck = "config.cors"\nreason = "x"\nwhy = "y"\n', "unknown keys"),
         ("[[waiver]\n", "TOML"),
+        (
+            '[[waiver]]\ncheck = "authz.item-read-cross-user"\nreason = "x"\n',
+            "renamed: it is now 'authz.read-cross-user'",
+        ),
     ],
 )
 def test_a_bad_waiver_file_is_refused_with_its_path(tmp_path: Path, text: str, match: str) -> None:
