@@ -152,6 +152,20 @@ def test_a_fault_of_the_boards_api_is_caught_with_no_configuration(fault: str) -
     assert (check_id, operation) in failed, run.explain()
 
 
+def test_a_forged_token_is_reported_on_every_operation_that_takes_it() -> None:
+    # The forged token also closes the prober's account where it is accepted: the account's
+    # deletion is probed last, so that the operations before it are judged on the token.
+    with serve(boards.create_app(faults=frozenset({"alg-none-accepted"}))) as url:
+        run = run_conformance(
+            url,
+            checks=["authn.alg-none"],
+            generic=False,
+            extra_args=["--spec", str(boards.SPEC_PATH), "--seed", "20261201"],
+        )
+    failed = {o["operation"] for o in run.report["outcomes"] if o["status"] == "failed"}
+    assert {"getOwnAccount", "listBoards", "createBoard", "closeAccount"} <= failed, run.explain()
+
+
 def test_the_admin_is_logged_in_through_the_specs_token_operation(boards_url: str) -> None:
     # An existing account given as the admin: its login is openSession, not `login`.
     httpx.post(
