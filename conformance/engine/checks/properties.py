@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from ...contract import Body, Contract, Operation, Resource, RoleName, schemas
+from ...contract.admin import admin_only
 from ...contract.roles import is_secret
 from ..answers import Asked, ask, reach
 from ..context import CheckContext
@@ -164,8 +165,8 @@ def _privileges(body: Body | None, resource: Resource) -> list[tuple[str, object
 
 
 class _Guarded:
-    """The GETs without path parameters that the spec guards with a 403 and that refuse a
-    plain account: an account that reaches one has gained a privilege."""
+    """The reads the spec reserves to administrators (`admin_only`) that refuse a plain
+    account: an account that reaches one has gained a privilege."""
 
     def __init__(self, ctx: CheckContext, plain: Identity) -> None:
         self.ctx, self.plain = ctx, plain
@@ -173,16 +174,10 @@ class _Guarded:
 
     def operations(self) -> list[Operation]:
         if self._found is None:
-            candidates = [
-                op
-                for op in self.ctx.spec
-                if op.method == "get"
-                and op.secured
-                and not op.path_parameters
-                and "403" in op.statuses
-            ]
             self._found = [
-                op for op in candidates if self.ctx.send(op, as_=self.plain).status_code == 403
+                op
+                for op in admin_only(self.ctx.spec)
+                if self.ctx.send(op, as_=self.plain).status_code == 403
             ]
         return self._found
 
