@@ -23,6 +23,7 @@ from .results import Outcome, Status
 from .rows import Row, body_for, changed_fields, listed_rows, success_statuses
 from .served import ServedDocument
 from .settings import ProfileSettings
+from .targets import resources_of
 
 __all__ = ["CheckContext"]
 
@@ -183,20 +184,19 @@ class CheckContext:
             self.skip(f"the spec has no {name.value.replace('_', ' ')} operation")
         return operation
 
-    def resources_with(self, *actions: str, owned: bool = True) -> list[Resource]:
+    def resources_with(
+        self, *actions: str, owned: bool = True, top_level: bool = False
+    ) -> list[Resource]:
         """Every resource that has these actions (create, list, read, update, delete, ...).
 
         `owned` leaves out the accounts resource (its rows are made by signing up, and
-        the account checks judge it). Skips the check when there is none.
+        the account checks judge it); `top_level` the nested ones. Skips the check when
+        there is none.
         """
-        found = [
-            resource
-            for resource in self.spec.resources
-            if all(action in dict(resource.operations) for action in actions)
-            and not (owned and resource.name == self.spec.roles.account_resource)
-        ]
+        found = resources_of(self.spec, actions, top_level=top_level, owned=owned)
         if not found:
-            self.skip(f"the spec has no resource with {' and '.join(actions)} operations")
+            kind = "top-level resource" if top_level else "resource"
+            self.skip(f"the spec has no {kind} with {' and '.join(actions)} operations")
         return found
 
     def account_with(self, *actions: str) -> Resource:

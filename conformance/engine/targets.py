@@ -22,6 +22,7 @@ __all__ = [
     "of_found",
     "of_resources",
     "of_roles",
+    "resources_of",
     "secured",
 ]
 
@@ -41,6 +42,21 @@ def _and(words: tuple[str, ...]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def resources_of(
+    contract: Contract, actions: Iterable[str], *, top_level: bool = False, owned: bool = True
+) -> list[Resource]:
+    """Every resource with all these actions; `owned` leaves out the accounts resource,
+    `top_level` the nested ones. What `of_resources` plans is what a check loops over."""
+    wanted = tuple(actions)
+    return [
+        resource
+        for resource in contract.resources
+        if all(action in dict(resource.operations) for action in wanted)
+        and not (owned and resource.name == contract.roles.account_resource)
+        and not (top_level and resource.parent is not None)
+    ]
+
+
 def of_resources(action: str, *needs: str, top_level: bool = False, owned: bool = True) -> Targets:
     """The `action` operation of every owned resource that also has `needs`.
 
@@ -48,16 +64,8 @@ def of_resources(action: str, *needs: str, top_level: bool = False, owned: bool 
     """
 
     def select(contract: Contract) -> list[str]:
-        found = []
-        for resource in contract.resources:
-            operations = dict(resource.operations)
-            if (owned and resource.name == contract.roles.account_resource) or (
-                top_level and resource.parent is not None
-            ):
-                continue
-            if action in operations and all(need in operations for need in needs):
-                found.append(operations[action].operation_id)
-        return found
+        found = resources_of(contract, (action, *needs), top_level=top_level, owned=owned)
+        return [dict(resource.operations)[action].operation_id for resource in found]
 
     kind = "a top-level resource" if top_level else "a resource"
     other = " (other than the accounts)" if owned else ""

@@ -57,8 +57,7 @@ def _outside(page: Page) -> list[int]:
 )
 def page_size(ctx: CheckContext) -> None:
     user = ctx.user("pager")
-    resources = [r for r in ctx.resources_with("list") if r.parent is None]
-    for resource in resources:
+    for resource in ctx.resources_with("list", top_level=True):
         assert resource.listing is not None
         pagination = resource.pagination
         pages = [p for p in (pagination.size, pagination.offset, pagination.page) if p]

@@ -150,10 +150,8 @@ def _gone(read: Operation) -> set[int]:
 )
 def list_contains(ctx: CheckContext) -> None:
     owner = ctx.user("lister")
-    for resource in ctx.resources_with("create", "list"):
+    for resource in ctx.resources_with("create", "list", top_level=True):
         assert resource.listing is not None
-        if resource.parent is not None:
-            continue
         with ctx.on(resource.listing):
             made = [str(ctx.row(resource, owner).id) for _ in range(3)]
             response = ctx.send(resource.listing, as_=owner, params=widest_page(resource))
