@@ -140,7 +140,9 @@ def test_a_reviewer_finds_the_worst_failure_and_narrows_the_list(
     # A failed matrix cell lists its outcomes on a click, the skipped ones with their reason.
     panel = css("css selector", "#cell-panel")
     assert not panel.is_displayed()
-    cell = css("css selector", "tr[data-operation='readItem'] td.s-failed button.cell")
+    cell = css(
+        "css selector", "tr[data-operation='readItem'] td.s-failed[data-family='authz'] button.cell"
+    )
     cell.click()
     assert panel.is_displayed() and cell.get_attribute("aria-expanded") == "true"
     listed = panel.find_element("css selector", f"#{cell.get_attribute('data-cell')}").text
