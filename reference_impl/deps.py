@@ -1,5 +1,5 @@
 """FastAPI dependencies, named with `Annotated` aliases: `SettingsDep`, `SessionDep`,
-`CurrentUser`, and the parameters the contract shares between operations.
+`CallerDep`, `CurrentUser`, and the parameters the contract shares between operations.
 
 Every dependency is `async def`, even those that never await: FastAPI runs a plain `def`
 dependency in the thread pool, a round trip through another thread on every request.
@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .errors import InvalidAccessToken, SuperuserRequired
-from .repositories.accounts import Account, read_account
+from .repositories.accounts import Account, Caller, read_account
 from .runtime import Runtime
 from .services.auth import AuthService
 from .services.items import ItemService
@@ -60,11 +60,10 @@ async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-async def get_current_user(request: Request) -> Account:
-    """The account of the bearer access token, read afresh on every request, so that a
-    deactivated or deleted account stops working at once."""
-    # The runtime straight from the app rather than through `RuntimeDep`: this is the
-    # hottest dependency of the service, and each resolved dependency costs.
+def _bearer_caller(request: Request) -> Caller:
+    # The token's account, verified but not read. The runtime straight from the app
+    # rather than through `RuntimeDep`: this is the hottest code of the service, and each
+    # resolved dependency costs.
     runtime: Runtime = request.app.state.runtime
     scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -72,7 +71,24 @@ async def get_current_user(request: Request) -> Account:
     claims = runtime.tokens.verify_access(token.strip())
     if claims is None:
         raise InvalidAccessToken()
-    account = await read_account(runtime.database, claims.user_id)
+    return Caller(claims.user_id)
+
+
+async def get_caller(request: Request) -> Caller:
+    """The caller of a verified bearer access token, for an operation that reads the
+    account in its own statement (and answers 401 when it is gone or deactivated)."""
+    return _bearer_caller(request)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+async def get_current_user(request: Request) -> Account:
+    """The account of the bearer access token, read afresh on every request, so that a
+    deactivated or deleted account stops working at once."""
+    caller = _bearer_caller(request)
+    runtime: Runtime = request.app.state.runtime
+    account = await read_account(runtime.database, caller.id)
     if account is None or not account.is_active:
         raise InvalidAccessToken()
     return account

@@ -69,10 +69,19 @@ class Settings(BaseSettings):
         "`postgresql+asyncpg://user:password@host:5432/db`.",
     )
     database_pool_size: int = Field(
-        default=10, ge=1, le=1000, description="PostgreSQL connections kept per process."
+        default=20,
+        ge=1,
+        le=1000,
+        description="PostgreSQL connections kept per process; a request beyond them waits "
+        "for one (up to 10 s, then 503).",
     )
     database_max_overflow: int = Field(
-        default=10, ge=0, le=1000, description="Extra PostgreSQL connections under load."
+        default=0,
+        ge=0,
+        le=1000,
+        description="Extra PostgreSQL connections for bursts. Each is closed when it is "
+        "given back, so under steady load they are opened and closed again and again: "
+        "size the pool instead.",
     )
     redis_url: str | None = Field(
         default=None,

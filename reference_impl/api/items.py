@@ -6,7 +6,7 @@ from fastapi import Response
 
 from generated.models import ItemCreate, ItemList, ItemResponse, ItemUpdate
 
-from ..deps import CurrentUser, ItemIdPath, ItemServiceDep, LimitQuery, SkipQuery
+from ..deps import CallerDep, ItemIdPath, ItemServiceDep, LimitQuery, SkipQuery
 from .operations import Handlers
 from .routing import API_PREFIX
 from .validation import reject_nulls
@@ -16,7 +16,7 @@ handlers = Handlers()
 
 @handlers.implements("listItems")
 async def list_items(
-    caller: CurrentUser,
+    caller: CallerDep,
     response: Response,
     service: ItemServiceDep,
     skip: SkipQuery = 0,
@@ -30,7 +30,7 @@ async def list_items(
 
 @handlers.implements("createItem")
 async def create_item(
-    body: ItemCreate, caller: CurrentUser, response: Response, service: ItemServiceDep
+    body: ItemCreate, caller: CallerDep, response: Response, service: ItemServiceDep
 ) -> ItemResponse:
     """A new item owned by the caller."""
     item = await service.create(caller, body)
@@ -40,7 +40,7 @@ async def create_item(
 
 @handlers.implements("readItem")
 async def read_item(
-    item_id: ItemIdPath, caller: CurrentUser, service: ItemServiceDep
+    item_id: ItemIdPath, caller: CallerDep, service: ItemServiceDep
 ) -> ItemResponse:
     """The item, for its owner or a superuser; 404 for anyone else."""
     return await service.get(caller, item_id)
@@ -48,7 +48,7 @@ async def read_item(
 
 @handlers.implements("updateItem")
 async def update_item(
-    item_id: ItemIdPath, body: ItemUpdate, caller: CurrentUser, service: ItemServiceDep
+    item_id: ItemIdPath, body: ItemUpdate, caller: CallerDep, service: ItemServiceDep
 ) -> ItemResponse:
     """Change the fields given; `updated_at` is set."""
     reject_nulls(body, "title")
@@ -56,6 +56,6 @@ async def update_item(
 
 
 @handlers.implements("deleteItem")
-async def delete_item(item_id: ItemIdPath, caller: CurrentUser, service: ItemServiceDep) -> None:
+async def delete_item(item_id: ItemIdPath, caller: CallerDep, service: ItemServiceDep) -> None:
     """Delete the item; afterwards it is 404."""
     await service.delete(caller, item_id)

@@ -18,6 +18,14 @@ from ..db.tables import User
 
 
 @dataclass(frozen=True, slots=True)
+class Caller:
+    """The account a verified access token speaks for, not read yet: an operation that
+    reads it in its own statement (the item operations) takes this."""
+
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
 class Account:
     """An account as read for one request: enough to authorize and to answer `/me`."""
 

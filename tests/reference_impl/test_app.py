@@ -113,7 +113,7 @@ async def test_dependency_overrides_reach_every_route(app: object) -> None:
     # `/users/me` too: there is no route of its own beside the one request path.
     from fastapi import FastAPI
 
-    from reference_impl.deps import get_current_user
+    from reference_impl.deps import get_caller, get_current_user
     from reference_impl.errors import SuperuserRequired
 
     assert isinstance(app, FastAPI)
@@ -121,7 +121,10 @@ async def test_dependency_overrides_reach_every_route(app: object) -> None:
     async def refuse() -> None:
         raise SuperuserRequired()
 
+    # The two ways a route takes its caller: the account read now, or the token's caller
+    # whose account the operation's own statement reads (the item operations).
     app.dependency_overrides[get_current_user] = refuse
+    app.dependency_overrides[get_caller] = refuse
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         for path in ("/api/v1/users/me", "/api/v1/items/", "/api/v1/items/1", "/api/v1/users/1"):
