@@ -16,7 +16,6 @@ from .api.operations import Handlers, bind_operations
 from .log import configure_logging
 from .middleware.body_limit import BodyLimitMiddleware
 from .middleware.context import RequestContextMiddleware
-from .middleware.database import RequestConnectionMiddleware
 from .middleware.gzip import AcceptedGZipMiddleware
 from .runtime import Runtime
 from .services.bootstrap import ensure_first_superuser
@@ -77,9 +76,8 @@ def create_app(settings: Settings | None = None, *, handlers: Handlers | None = 
     bind_operations(app, document, handlers if handlers is not None else all_handlers())
     app.router.routes.extend(docs_router(spec_json(document)).routes)
 
-    # Added innermost first: the request's database connection, GZip, then the body
-    # limit, then CORS outside it so that a browser can read a 413 too.
-    app.add_middleware(RequestConnectionMiddleware)
+    # Added innermost first: GZip, then the body limit, then CORS outside it so that a
+    # browser can read a 413 too.
     app.add_middleware(AcceptedGZipMiddleware, minimum_size=1000)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     if settings.allowed_origins:

@@ -1,5 +1,5 @@
-"""FastAPI dependencies, named with `Annotated` aliases: `SettingsDep`, `SessionDep`,
-`CallerDep`, `CurrentUser`, and the parameters the contract shares between operations.
+"""FastAPI dependencies, named with `Annotated` aliases: `SettingsDep`, `CallerDep`,
+`CurrentUser`, and the parameters the contract shares between operations.
 
 Every dependency is `async def`, even those that never await: FastAPI runs a plain `def`
 dependency in the thread pool, a round trip through another thread on every request.
@@ -8,13 +8,11 @@ dependency in the thread pool, a round trip through another thread on every requ
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from .errors import InvalidAccessToken, SuperuserRequired
 from .repositories.accounts import Account, Caller, read_account
@@ -44,20 +42,6 @@ async def get_settings(runtime: RuntimeDep) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-
-
-async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
-    """A session for one request's unit of work. Services commit what they mean to keep
-    before they return; whatever is left uncommitted is rolled back here.
-
-    The session checks out its own connection: the one the account read used goes back
-    first, so that a request holds one connection at a time."""
-    await runtime.database.release()
-    async with runtime.database.session() as session:
-        yield session
-
-
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
 def _bearer_caller(request: Request) -> Caller:
@@ -107,14 +91,14 @@ async def get_superuser(user: CurrentUser) -> Account:
 CurrentSuperuser = Annotated[Account, Depends(get_superuser)]
 
 
-async def get_auth_service(session: SessionDep, runtime: RuntimeDep) -> AuthService:
-    """The authentication service over this request's session."""
-    return AuthService(session, runtime)
+async def get_auth_service(runtime: RuntimeDep) -> AuthService:
+    """The authentication service over the database's pool."""
+    return AuthService(runtime)
 
 
-async def get_user_service(session: SessionDep, runtime: RuntimeDep) -> UserService:
-    """The account service over this request's session."""
-    return UserService(session, runtime.passwords)
+async def get_user_service(runtime: RuntimeDep) -> UserService:
+    """The account service over the database's pool."""
+    return UserService(runtime.database, runtime.passwords)
 
 
 async def get_item_service(request: Request) -> ItemService:

@@ -72,16 +72,8 @@ class Settings(BaseSettings):
         default=20,
         ge=1,
         le=1000,
-        description="PostgreSQL connections kept per process; a request beyond them waits "
-        "for one (up to 10 s, then 503).",
-    )
-    database_max_overflow: int = Field(
-        default=0,
-        ge=0,
-        le=1000,
-        description="Extra PostgreSQL connections for bursts. Each is closed when it is "
-        "given back, so under steady load they are opened and closed again and again: "
-        "size the pool instead.",
+        description="Database connections per process, each kept open once made; a "
+        "statement that finds them all lent waits for one (up to 10 s, then 503).",
     )
     redis_url: str | None = Field(
         default=None,

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from generated.models import Checks, Health, Readiness
 
 from ..deps import RuntimeDep
+from ..errors import DatabaseUnavailable
 from .operations import Handlers
 
 handlers = Handlers()
@@ -32,10 +33,12 @@ async def health() -> Health:
 @handlers.implements("readiness")
 async def readiness(runtime: RuntimeDep) -> Response:
     """200 when the database (and Redis, where configured) answer; 503 naming the failure."""
-    database = await _probe("database", runtime.database.ping, SQLAlchemyError)
+    database = await _probe(
+        "database", runtime.database.ping, (SQLAlchemyError, DatabaseUnavailable)
+    )
     redis = None
     if runtime.redis is not None:
-        redis = await _probe("redis", runtime.redis.ping, RedisError)
+        redis = await _probe("redis", runtime.redis.ping, (RedisError,))
     healthy = database == "ok" and redis in {"ok", None}
     body = Readiness(
         status="healthy" if healthy else "unhealthy", checks=Checks(database=database, redis=redis)
@@ -48,13 +51,16 @@ async def readiness(runtime: RuntimeDep) -> Response:
 
 
 async def _probe(
-    check: str, ping: Callable[[], Awaitable[object]], failure: type[Exception]
+    check: str,
+    ping: Callable[[], Awaitable[object]],
+    failures: tuple[type[Exception], ...],
 ) -> Literal["ok", "failed"]:
     """Whether one dependency answers `ping` within the probe's timeout."""
+    caught: tuple[type[Exception], ...] = (OSError, TimeoutError, *failures)
     try:
         async with asyncio.timeout(_PROBE_TIMEOUT):
             await ping()
-    except (failure, OSError, TimeoutError) as exc:
+    except caught as exc:
         _logger.warning("readiness_failed", check=check, error=str(exc))
         return "failed"
     return "ok"

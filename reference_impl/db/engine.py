@@ -1,26 +1,24 @@
-"""The database: one engine (one pool) per process, made in the app's lifespan.
+"""The database: SQLAlchemy Core statements, compiled once per process, run on the
+driver's own connections from the one pool (`pool.ConnectionPool`), made in the lifespan.
 
-Everything goes through that one pool. A request checks out one connection at its first
-statement (the account read) and keeps it for the operation's Core statements, giving it
-back when it ends (`request_scope`, entered by `middleware.database`): one checkout per
-request, and no connection is ever used by two requests at once. The ORM sessions of the
-multi-step units of work (`session`) check out their own, after the request's went back.
+Every query of the service goes through here, in one of two ways:
+- `fetch_all`, `fetch_one`, `write`: one statement, one driver call on a connection lent
+  for that call alone, in autocommit (a single statement is atomic on its own, so it
+  needs no BEGIN or COMMIT round trip). On PostgreSQL that is one asyncpg call (a
+  statement asyncpg prepares once per connection); on SQLite one trip to aiosqlite's
+  thread. Rows come back as tuples, converted by the columns' own SQLAlchemy types.
+- `transaction()`: a unit of work of several statements on one connection, committed
+  when the block ends and rolled back when it raises.
 
-Core statements (`fetch_all`, `fetch_one`, `write`), compiled once per process, run on the
-pooled connection's driver itself, in autocommit: one asyncpg call (a statement asyncpg
-prepares once per connection) or one aiosqlite call (one trip to its thread), the rows then
-converted by the columns' own SQLAlchemy types. A single-statement write is atomic on its
-own, so it needs no BEGIN or COMMIT round trip. SQLAlchemy's per-statement execution
-machinery costs more than such a query.
+No connection is ever used by two requests at once: a lease is one statement or one
+transaction. SQLite (in WAL mode: readers never wait for the writer) has one writer at a
+time: the writes and transactions of this process take one write turn, in order, before
+they borrow a connection, rather than sleeping in SQLite's busy handler.
 
-SQLite (in WAL mode: readers never wait for the writer) has one writer at a time: the
-writes of this process, sessions included, take one write turn in order.
-
-A connection the server closed (a restart, a failover, `pg_terminate_backend`) is marked
-a disconnect (see `_mark_disconnects`), which makes SQLAlchemy drop it and every other
-connection made before it, so the pool reconnects by itself. A read that met such a
-connection is retried once on a new one; anything else that meets one is answered 503
-(`connection_lost` says which errors those are).
+A connection the server ended (a restart, a failover, `pg_terminate_backend`) is dropped
+with every idle connection opened before it, so the pool reconnects by itself. A read
+that met one is retried once on a new connection; anything else that meets one, or finds
+the database unreachable, is answered 503 (`connection_lost` says which errors those are).
 """
 
 from __future__ import annotations
@@ -28,35 +26,20 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, Dialect, ExceptionContext
-from sqlalchemy.exc import (
-    DBAPIError,
-    DisconnectionError,
-    IntegrityError,
-    InterfaceError,
-    OperationalError,
-)
-from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
-from sqlalchemy.pool import PoolProxiedConnection
+import aiosqlite
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
+from sqlalchemy import literal_column, make_url, select
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.sql.base import Executable
-from sqlalchemy.util.concurrency import greenlet_spawn
 
+from ..errors import DatabaseUnavailable
 from ..settings import Settings
+from .pool import Connection, ConnectionPool
 
-# An execution option of our own: a connection that only reads opens a deferred
-# transaction on SQLite instead of an immediate (write-locking) one.
-_READ_ONLY = "reference_read_only"
 # SQLSTATE classes of a connection the server ended: 08 (connection exception) and
 # 57P (operator intervention: shutdown, `pg_terminate_backend`, cannot connect now).
 _LOST_SQLSTATES = ("08", "57P")
@@ -66,62 +49,51 @@ _LOST_MESSAGES = (
     "underlying connection",
     "another operation is in progress",
 )
+# How long a request waits for a connection when every one is lent, then 503.
+_POOL_TIMEOUT = 10.0
+_PING: Executable = select(literal_column("1"))
+# Connections older than this are closed rather than lent (a pooler's or a firewall's
+# idle limit, a server's memory growth).
+_RECYCLE_SECONDS = 1800.0
+
+
+class Executor(Protocol):
+    """What runs statements: the database itself (each in autocommit), or a transaction."""
+
+    async def fetch_all(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[tuple[Any, ...]]: ...
+
+    async def fetch_one(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> tuple[Any, ...] | None: ...
+
+    async def write(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[tuple[Any, ...]]: ...
 
 
 class Database:
-    """The engine and its one pool, with the ways the service uses a connection."""
+    """The one pool of driver connections, and the ways the service runs statements."""
 
     def __init__(self, settings: Settings) -> None:
+        url = make_url(settings.database_url)
         self.is_sqlite = settings.is_sqlite
+        # For compiling statements and converting values only: it never connects.
+        self.dialect: Dialect = url.get_dialect()()
         self._compiled: dict[int, tuple[Executable, _Compiled]] = {}
-        # The connection of the request being served, if it has one (`request_scope`).
-        self._held: ContextVar[_Held | None] = ContextVar(f"held_{id(self)}", default=None)
-        self.engine = _create_engine(settings)
-        self.session_factory = async_sessionmaker(
-            self.engine,
-            class_=_QueuedSession if self.is_sqlite else AsyncSession,
-            expire_on_commit=False,
-            autoflush=False,
+        self.driver: _Driver = (
+            _SQLite(url.database or ":memory:") if self.is_sqlite else _Postgres(url)
         )
-        # The ping reads outside any transaction: PostgreSQL in autocommit, SQLite in a
-        # deferred transaction, which in WAL mode never waits for a writer.
-        if self.is_sqlite:
-            self._reader = self.engine.execution_options(**{_READ_ONLY: True})
-        else:
-            self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        # SQLite has one writer at a time. Queued here, in order, writers of this process
-        # wait their turn instead of sleeping in SQLite's busy handler (whose back-off
-        # makes the slowest writes take seconds under load).
+        self.pool = ConnectionPool(
+            self.driver.connect,
+            self.driver.close,
+            # One in-memory SQLite database is one connection's.
+            size=1 if self.driver.memory else settings.database_pool_size,
+            timeout=_POOL_TIMEOUT,
+            recycle=_RECYCLE_SECONDS,
+        )
         self.write_turn = asyncio.Lock() if self.is_sqlite else None
-
-    def session(self) -> AsyncSession:
-        """A new ORM session, for a unit of work of several steps; the caller commits.
-
-        It checks out a connection of its own. On SQLite it writes in this process's
-        turn (see `_QueuedSession`)."""
-        session = self.session_factory()
-        if isinstance(session, _QueuedSession):
-            session.turn = self.write_turn
-        return session
-
-    @asynccontextmanager
-    async def request_scope(self) -> AsyncIterator[None]:
-        """One request: its statements share one connection, checked out by the first
-        of them (the account read) and given back when the request ends."""
-        held = _Held()
-        token = self._held.set(held)
-        try:
-            yield
-        finally:
-            self._held.reset(token)
-            await held.release()
-
-    async def release(self) -> None:
-        """Give the request's connection back now, before a long wait (a password hash,
-        SQLite's write turn); the next statement checks out another."""
-        held = self._held.get()
-        if held is not None:
-            await held.release()
 
     async def fetch_all(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None
@@ -131,10 +103,12 @@ class Database:
         A read that meets a dead connection is retried once, on a new one: a read is
         safe to send twice.
         """
+        compiled = self._compile(statement)
+        arguments = compiled.arguments(parameters or {})
         try:
-            return await self._run(statement, parameters or {})
+            return await self._lent(compiled, arguments)
         except _LostConnection:
-            return await self._run(statement, parameters or {})
+            return await self._lent(compiled, arguments)
 
     async def fetch_one(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None
@@ -153,21 +127,46 @@ class Database:
         so the caller answers 503 and the client decides. Statement errors surface as
         SQLAlchemy's (`IntegrityError` for a constraint).
         """
+        compiled = self._compile(statement)
+        arguments = compiled.arguments(parameters or {})
         if self.write_turn is None:
-            return await self._run(statement, parameters or {})
-        # Never wait for the turn holding a connection: the turn's holder may need one.
-        await self.release()
+            return await self._lent(compiled, arguments)
         async with self.write_turn:
-            return await self._run(statement, parameters or {})
+            return await self._lent(compiled, arguments)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """A unit of work of several statements on one connection: committed when the
+        block ends, rolled back when it raises. On SQLite it holds the write turn (and
+        SQLite's write lock, `BEGIN IMMEDIATE`) from its start.
+
+        Hold no transaction across a slow wait (a password hash): its connection, and
+        on SQLite every other writer, waits with it.
+        """
+        if self.write_turn is not None:
+            await self.write_turn.acquire()
+        try:
+            connection = await self._borrow()
+            transaction = Transaction(self, connection)
+            try:
+                await transaction.execute(self.driver.begin)
+                yield transaction
+                await transaction.execute("COMMIT")
+            except BaseException:
+                await transaction.abandon()
+                raise
+            await self.pool.release(connection)
+        finally:
+            if self.write_turn is not None:
+                self.write_turn.release()
 
     async def ping(self) -> None:
-        """Run `SELECT 1`; raises whatever the driver raises when the database is away."""
-        async with self._reader.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        """Run `SELECT 1`; raises when the database does not answer."""
+        await self.fetch_one(_PING)
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
-        await self.engine.dispose()
+        await self.pool.close()
 
     def _compile(self, statement: Executable) -> _Compiled:
         # Keyed by identity, the statement kept alongside so that its id is never reused:
@@ -176,131 +175,182 @@ class Database:
         if entry is None or entry[0] is not statement:
             entry = self._compiled[id(statement)] = (
                 statement,
-                _Compiled.of(statement, self.engine.dialect),
+                _Compiled.of(statement, self.dialect),
             )
         return entry[1]
 
-    async def _run(
-        self, statement: Executable, parameters: Mapping[str, Any]
-    ) -> Sequence[tuple[Any, ...]]:
-        compiled = self._compile(statement)
-        arguments = compiled.arguments(parameters)
-        held = self._held.get()
-        if held is not None and held.connection is not None:
-            connection = held.connection
-        else:
-            connection = await self.engine.raw_connection()
-            if held is not None:
-                held.connection = connection  # Kept for the rest of the request.
-        driver: Any = connection.driver_connection
+    async def _lent(self, compiled: _Compiled, arguments: list[Any]) -> list[tuple[Any, ...]]:
+        # One statement on a connection lent for it alone.
+        connection = await self._borrow()
         try:
-            if self.is_sqlite:
-                rows = await driver.execute_fetchall(compiled.sql, arguments)
-            else:
-                rows = await driver.fetch(compiled.sql, *arguments)
-        except Exception as exc:
-            if not _is_lost(exc):
-                raise _wrapped(exc, compiled.sql, arguments) from exc
-            # The server ended this connection, and most likely every other one of the
-            # pool: drop them all, so that the pool reconnects.
-            if held is not None:
-                held.connection = None
-            await greenlet_spawn(connection.invalidate, exc)
-            await self.engine.dispose(close=False)
-            raise _LostConnection(str(exc)) from exc
-        finally:
-            if held is None and connection.is_valid:
-                await greenlet_spawn(connection.close)
+            rows = await self._run(connection, compiled.sql, arguments)
+        except _LostConnection:
+            raise  # Already dropped.
+        except Exception:
+            # The database refused the statement: the connection is sound.
+            await self.pool.release(connection)
+            raise
+        except BaseException:
+            # Cancelled mid-statement (the client went away): its state is unknown.
+            await self.pool.drop(connection)
+            raise
+        await self.pool.release(connection)
         return [compiled.convert(row) for row in rows]
 
-
-class _Held:
-    """The connection one request checked out, if any."""
-
-    __slots__ = ("connection",)
-
-    def __init__(self) -> None:
-        self.connection: PoolProxiedConnection | None = None
-
-    async def release(self) -> None:
-        connection, self.connection = self.connection, None
-        if connection is not None:
-            await greenlet_spawn(connection.close)
-
-
-class _QueuedSession(AsyncSession):
-    """A SQLite session whose transactions take the process's write turn.
-
-    Its transactions begin `IMMEDIATE` (they take SQLite's write lock); queued on the
-    turn, they wait in order rather than in SQLite's busy handler. The turn is taken
-    before the first statement of a transaction and given back when it ends.
-    """
-
-    turn: asyncio.Lock | None = None
-    _holding = False
-
-    async def _take_turn(self) -> None:
-        if self.turn is not None and not self._holding:
-            await self.turn.acquire()
-            self._holding = True
-
-    def _give_turn(self) -> None:
-        if self._holding and not self.in_transaction():
-            self._holding = False
-            assert self.turn is not None
-            self.turn.release()
-
-    async def rollback(self) -> None:
+    async def _borrow(self) -> Connection:
         try:
-            await super().rollback()
-        finally:
-            self._give_turn()
+            return await self.pool.acquire()
+        except DatabaseUnavailable:
+            raise
+        except Exception as exc:
+            if _is_lost(exc) or isinstance(exc, asyncpg.PostgresError | aiosqlite.Error):
+                raise _LostConnection(f"cannot connect: {exc}") from exc
+            raise
 
-    async def close(self) -> None:
+    async def _run(self, connection: Connection, sql: str, arguments: list[Any]) -> list[Any]:
         try:
-            await super().close()
-        finally:
-            self._give_turn()
+            return await self.driver.fetch(connection.driver, sql, arguments)
+        except Exception as exc:
+            if not _is_lost(exc):
+                raise _wrapped(exc, sql, arguments) from exc
+            # The server ended this connection, and most likely every other one of the
+            # pool: drop them, so that the pool reconnects.
+            await self.pool.discard(connection)
+            raise _LostConnection(str(exc)) from exc
 
 
-def _in_turn(name: str) -> Callable[..., Any]:
-    method = getattr(AsyncSession, name)
+class Transaction:
+    """The statements of one unit of work, on the connection it holds."""
 
-    async def in_turn(self: _QueuedSession, *args: Any, **kwargs: Any) -> Any:
-        await self._take_turn()
+    def __init__(self, database: Database, connection: Connection) -> None:
+        self._database = database
+        self._connection = connection
+        self._lost = False
+
+    async def fetch_all(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[tuple[Any, ...]]:
+        """The rows of one read within the transaction (never retried)."""
+        compiled = self._database._compile(statement)
+        rows = await self._run(compiled.sql, compiled.arguments(parameters or {}))
+        return [compiled.convert(row) for row in rows]
+
+    async def fetch_one(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> tuple[Any, ...] | None:
+        """The first row of one read within the transaction, or None."""
+        rows = await self.fetch_all(statement, parameters)
+        return rows[0] if rows else None
+
+    async def write(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[tuple[Any, ...]]:
+        """One writing statement within the transaction (its RETURNING rows)."""
+        return await self.fetch_all(statement, parameters)
+
+    async def execute(self, sql: str) -> None:
+        """Run one SQL command of the transaction's own (BEGIN, COMMIT)."""
+        await self._run(sql, [])
+
+    async def abandon(self) -> None:
+        """Roll back and give the connection back; drop it if even that fails."""
+        if self._lost:
+            return  # Already dropped with the others the server ended.
+        database, connection = self._database, self._connection
         try:
-            return await method(self, *args, **kwargs)
-        finally:
-            self._give_turn()
+            if database.driver.in_transaction(connection.driver):
+                await self._run("ROLLBACK", [])
+        except _LostConnection:
+            return
+        except (DBAPIError, asyncio.CancelledError):
+            await database.pool.drop(connection)
+            raise
+        await database.pool.release(connection)
 
-    in_turn.__name__ = in_turn.__qualname__ = name
-    return in_turn
-
-
-# Every way a session can begin a transaction (SQLAlchemy's `scalar` does not go through
-# `execute`): each takes the turn first.
-for _name in (
-    "execute",
-    "scalar",
-    "scalars",
-    "get",
-    "get_one",
-    "stream",
-    "stream_scalars",
-    "flush",
-    "refresh",
-    "merge",
-    "delete",
-    "run_sync",
-    "connection",
-    "commit",
-):
-    setattr(_QueuedSession, _name, _in_turn(_name))
+    async def _run(self, sql: str, arguments: list[Any]) -> list[Any]:
+        try:
+            return await self._database._run(self._connection, sql, arguments)
+        except _LostConnection:
+            self._lost = True
+            raise
 
 
 class _LostConnection(OSError):
-    """A statement met a connection the server had ended (an `OSError`: it is answered
-    503)."""
+    """A statement met a connection the server had ended, or none could be made (an
+    `OSError`: it is answered 503)."""
+
+
+class _Driver(Protocol):
+    """What the pool and the database need of a driver."""
+
+    memory: bool
+    begin: str
+
+    async def connect(self) -> Any: ...
+    async def close(self, connection: Any) -> None: ...
+    async def fetch(self, connection: Any, sql: str, arguments: list[Any]) -> list[Any]: ...
+    def in_transaction(self, connection: Any) -> bool: ...
+
+
+class _Postgres:
+    """asyncpg: statements prepared once per connection, parameters `$1`, `$2`, ..."""
+
+    memory = False
+    begin = "BEGIN"
+
+    def __init__(self, url: Any) -> None:
+        self._dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+    async def connect(self) -> Any:
+        return await asyncpg.connect(
+            self._dsn,
+            timeout=5,
+            server_settings={"application_name": "reference_impl", "jit": "off"},
+        )
+
+    async def close(self, connection: Any) -> None:
+        # terminate(): no round trip, and it never fails, alive or dead.
+        connection.terminate()
+
+    async def fetch(self, connection: Any, sql: str, arguments: list[Any]) -> list[Any]:
+        rows: list[Any] = await connection.fetch(sql, *arguments)
+        return rows
+
+    def in_transaction(self, connection: Any) -> bool:
+        return bool(connection.is_in_transaction())
+
+
+class _SQLite:
+    """aiosqlite: each connection has a thread; foreign keys on, WAL, and transactions
+    that take the write lock up front (two processes that each read and then write
+    would otherwise deadlock, one failing at once with `database is locked`)."""
+
+    begin = "BEGIN IMMEDIATE"
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self.memory = path in {"", ":memory:"}
+
+    async def connect(self) -> Any:
+        # isolation_level=None: autocommit; transactions are begun explicitly. The
+        # timeout is sqlite3's busy timeout: how long a writer waits for another
+        # process's lock.
+        connection = await aiosqlite.connect(self._path, timeout=30, isolation_level=None)
+        for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL"):
+            await connection.execute(f"PRAGMA {pragma}")
+        return connection
+
+    async def close(self, connection: Any) -> None:
+        try:
+            await connection.close()
+        except (aiosqlite.Error, ValueError):
+            pass  # Already closed.
+
+    async def fetch(self, connection: Any, sql: str, arguments: list[Any]) -> list[Any]:
+        return list(await connection.execute_fetchall(sql, arguments))
+
+    def in_transaction(self, connection: Any) -> bool:
+        return bool(connection.in_transaction)
 
 
 def _wrapped(exc: Exception, sql: str, arguments: Sequence[Any]) -> Exception:
@@ -321,6 +371,8 @@ class _Compiled:
     names: tuple[str, ...]
     binds: tuple[Callable[[Any], Any] | None, ...]
     processors: tuple[Callable[[Any], Any] | None, ...]
+    # The values the statement carries itself (`where(column == 5)`), by name.
+    defaults: Mapping[str, Any]
 
     @classmethod
     def of(cls, statement: Executable, dialect: Dialect) -> _Compiled:
@@ -334,15 +386,24 @@ class _Compiled:
             entry[3].dialect_impl(dialect).result_processor(dialect, None)
             for entry in compiled._result_columns
         )
-        return cls(compiled.string, names, binds, processors)
+        defaults = {
+            name: compiled.binds[name].effective_value
+            for name in names
+            if not compiled.binds[name].required
+        }
+        return cls(compiled.string, names, binds, processors, defaults)
 
     def arguments(self, parameters: Mapping[str, Any]) -> list[Any]:
+        if self.defaults:
+            parameters = {**self.defaults, **parameters}
         return [
             parameters[name] if bind is None else bind(parameters[name])
             for name, bind in zip(self.names, self.binds, strict=True)
         ]
 
     def convert(self, row: Sequence[Any]) -> tuple[Any, ...]:
+        if not self.processors:
+            return tuple(row)  # Textual SQL: no columns known, nothing to convert.
         return tuple(
             value if convert is None else convert(value)
             for value, convert in zip(row, self.processors, strict=True)
@@ -353,10 +414,8 @@ def connection_lost(exc: BaseException) -> bool:
     """Whether `exc` says the database connection was lost, closed or refused (as
     opposed to a statement the database refused): the request is answered 503."""
     if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated or _is_lost(exc.orig)
-    return isinstance(exc, DisconnectionError | PoolTimeout | OperationalError | OSError) or (
-        isinstance(exc, InterfaceError) and _is_lost(exc.orig)
-    )
+        return _is_lost(exc.orig)
+    return isinstance(exc, OSError)
 
 
 def _is_lost(error: BaseException | None) -> bool:
@@ -376,75 +435,3 @@ def _is_lost(error: BaseException | None) -> bool:
             return True
         error = error.__cause__ or error.__context__
     return False
-
-
-def _create_engine(settings: Settings) -> AsyncEngine:
-    options: dict[str, Any] = {"pool_recycle": 1800}
-    if settings.is_sqlite:
-        # sqlite3's busy timeout: how long a writer waits for another process's lock.
-        options["connect_args"] = {"timeout": 30}
-        # A connection goes back to the pool with a ROLLBACK only when it is in a
-        # transaction (see `_tune_sqlite`): each ROLLBACK is a trip to aiosqlite's thread,
-        # and most requests end outside any transaction (their statements autocommit).
-        options["pool_reset_on_return"] = None
-        engine = create_async_engine(settings.database_url, **options)
-        _tune_sqlite(engine)
-        return engine
-    options.update(
-        pool_size=settings.database_pool_size,
-        max_overflow=settings.database_max_overflow,
-        # A request that finds every connection busy waits this long, then is 503.
-        pool_timeout=10,
-        connect_args={
-            "server_settings": {"application_name": "reference_impl", "jit": "off"},
-            "timeout": 5,
-        },
-    )
-    engine = create_async_engine(settings.database_url, **options)
-    _mark_disconnects(engine)
-    return engine
-
-
-def _mark_disconnects(engine: AsyncEngine) -> None:
-    """Count a connection the server ended as a disconnect.
-
-    SQLAlchemy recognises a closed socket, but not asyncpg's `AdminShutdownError`
-    (`pg_terminate_backend`, a restart): that connection would go back to the pool and
-    fail the next request too. Marked as a disconnect, it and every connection opened
-    before it are dropped, and the pool reconnects.
-    """
-
-    @event.listens_for(engine.sync_engine, "handle_error")
-    def _on_error(context: ExceptionContext) -> None:
-        if not context.is_disconnect and _is_lost(context.original_exception):
-            context.is_disconnect = True
-
-
-def _tune_sqlite(engine: AsyncEngine) -> None:
-    """Foreign keys on, WAL, and writers that take the lock up front.
-
-    With pysqlite's default (deferred) transactions, two processes that each read and
-    then write deadlock, and one of them fails at once with `database is locked`. Taking
-    the write lock at BEGIN makes writers queue on the busy timeout instead.
-    """
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # We emit BEGIN ourselves, below.
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine.sync_engine.pool, "reset")
-    def _on_reset(dbapi_connection: Any, _record: Any, state: Any) -> None:
-        if state.asyncio_safe and dbapi_connection.driver_connection.in_transaction:
-            dbapi_connection.rollback()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        if connection.get_execution_options().get(_READ_ONLY):
-            connection.exec_driver_sql("BEGIN")
-        else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,46 +1,104 @@
-"""Queries on accounts."""
+"""Queries on accounts: SQLAlchemy Core, built once per process, run on an `Executor`
+(the database in autocommit, or a transaction). Rows become `Account`s in one place
+(`accounts.account_of`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, bindparam, delete, func, insert, select, true, update
 
+from ..db.engine import Executor
 from ..db.tables import Item, RefreshToken, User
+from .accounts import ACCOUNT_COLUMNS, Account, account_of, read_account
+
+_users: Table = User.__table__  # type: ignore[assignment]  # a Table, typed FromClause
+_ID = _users.c.id == bindparam("b_user_id")
+# Compared the way the unique index compares: without regard to case.
+_BY_EMAIL = select(*ACCOUNT_COLUMNS, _users.c.hashed_password).where(
+    func.lower(_users.c.email) == func.lower(bindparam("email", type_=_users.c.email.type))
+)
+_WRITTEN = ("email", "hashed_password", "full_name", "is_active", "is_superuser", "created_at")
+_INSERT = (
+    insert(_users).values({name: bindparam(name) for name in _WRITTEN}).returning(*ACCOUNT_COLUMNS)
+)
+_DELETES = (
+    delete(RefreshToken).where(RefreshToken.user_id == bindparam("b_user_id")),
+    delete(Item).where(Item.owner_id == bindparam("b_user_id")),
+    delete(_users).where(_ID),
+)
+
+
+def _page_statement() -> Any:
+    # The page and the total in one round trip, as the item list does.
+    counts = select(func.count().label("total")).select_from(_users).subquery("counted")
+    page = (
+        select(*ACCOUNT_COLUMNS)
+        .order_by(_users.c.id)
+        .offset(bindparam("skip"))
+        .limit(bindparam("limit"))
+        .subquery("page")
+    )
+    return (
+        select(counts.c.total, *page.c)
+        .select_from(counts.outerjoin(page, true()))
+        .order_by(page.c.id)
+    )
+
+
+_PAGE = _page_statement()
+_UPDATES: dict[frozenset[str], Any] = {}
 
 
 class UserRepository:
-    """Accounts, within one session (one unit of work)."""
+    """Accounts. Stateless: each method runs on the executor it is given."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, user_id: int) -> User | None:
+    async def get(self, db: Executor, user_id: int) -> Account | None:
         """The account with this id, or None."""
-        return await self.session.get(User, user_id)
+        return await read_account(db, user_id)
 
-    async def get_by_email(self, email: str) -> User | None:
-        """The account with this email, compared the way the unique index compares."""
-        statement = select(User).where(func.lower(User.email) == func.lower(email))
-        return (await self.session.execute(statement)).scalar_one_or_none()
+    async def get_by_email(self, db: Executor, email: str) -> Account | None:
+        """The account with this email, whatever its case, or None."""
+        found = await self.get_credentials(db, email)
+        return None if found is None else found[0]
 
-    async def page(self, *, skip: int, limit: int) -> tuple[Sequence[User], int]:
+    async def get_credentials(self, db: Executor, email: str) -> tuple[Account, str] | None:
+        """The account with this email and its password hash, or None."""
+        row = await db.fetch_one(_BY_EMAIL, {"email": email})
+        return None if row is None else (account_of(row), str(row[-1]))
+
+    async def page(self, db: Executor, *, skip: int, limit: int) -> tuple[list[Account], int]:
         """A page of accounts ordered by id, and how many there are in all."""
-        total = await self.session.scalar(select(func.count()).select_from(User))
-        rows = await self.session.scalars(select(User).order_by(User.id).offset(skip).limit(limit))
-        return rows.all(), int(total or 0)
+        rows = await db.fetch_all(_PAGE, {"skip": skip, "limit": limit})
+        return [account_of(row[1:]) for row in rows if row[1] is not None], int(rows[0][0])
 
-    def add(self, user: User) -> None:
-        """Stage a new account; the unit of work's commit writes it."""
-        self.session.add(user)
+    async def add(self, db: Executor, values: dict[str, Any]) -> Account:
+        """Insert an account; raises `IntegrityError` when its email is taken."""
+        (row,) = await db.write(_INSERT, values)
+        return account_of(row)
 
-    async def delete_with_dependents(self, user_id: int) -> None:
-        """Delete an account with its items and refresh tokens.
+    async def update(self, db: Executor, user_id: int, values: dict[str, Any]) -> Account | None:
+        """Change the columns given; the account as stored, or None if it is gone."""
+        rows = await db.write(
+            _update_statement(frozenset(values)), {**values, "b_user_id": user_id}
+        )
+        return account_of(rows[0]) if rows else None
 
-        The foreign keys cascade too; deleting explicitly keeps SQLite databases made
-        without `PRAGMA foreign_keys` consistent as well.
-        """
-        await self.session.execute(delete(RefreshToken).where(RefreshToken.user_id == user_id))
-        await self.session.execute(delete(Item).where(Item.owner_id == user_id))
-        await self.session.execute(delete(User).where(User.id == user_id))
+    async def delete_with_dependents(self, db: Executor, user_id: int) -> None:
+        """Delete an account with its items and refresh tokens (in the caller's
+        transaction). The foreign keys cascade too; deleting explicitly keeps SQLite
+        databases made without `PRAGMA foreign_keys` consistent as well."""
+        for statement in _DELETES:
+            await db.write(statement, {"b_user_id": user_id})
+
+
+def _update_statement(columns: frozenset[str]) -> Any:
+    statement = _UPDATES.get(columns)
+    if statement is None:
+        statement = _UPDATES[columns] = (
+            update(_users)
+            .where(_ID)
+            .values({name: bindparam(name) for name in sorted(columns)})
+            .returning(*ACCOUNT_COLUMNS)
+        )
+    return statement

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from generated.models import Token
 
-from ..db.tables import RefreshToken, User
+from ..db.engine import Executor
 from ..db.types import utc_now
 from ..errors import (
     InactiveUser,
@@ -31,11 +28,11 @@ def _storable(text: str) -> bool:
 class AuthService:
     """One authentication operation, as one unit of work."""
 
-    def __init__(self, session: AsyncSession, runtime: Runtime) -> None:
-        self.session = session
+    def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.users = UserRepository(session)
-        self.refresh_tokens = RefreshTokenRepository(session)
+        self.database = runtime.database
+        self.users = UserRepository()
+        self.refresh_tokens = RefreshTokenRepository()
 
     async def login(self, username: str, password: str, *, client: str) -> Token:
         """Tokens for a correct email and password; raises on anything else."""
@@ -45,15 +42,18 @@ class AuthService:
         if retry_after is not None:
             raise TooManyAttempts(retry_after)
 
-        user = await self.users.get_by_email(username) if _storable(username) else None
-        # End the read transaction before hashing, so no connection (or SQLite's lock)
-        # is held while a worker thread spends its tens of milliseconds.
-        await self.session.commit()
-        if user is None:
+        found = (
+            await self.users.get_credentials(self.database, username)
+            if _storable(username)
+            else None
+        )
+        # No connection is held while a worker thread spends its tens of milliseconds.
+        if found is None:
             await self.runtime.passwords.verify_dummy(password)
             await limiter.record_failure(key)
             raise InvalidCredentials()
-        valid, new_hash = await self.runtime.passwords.verify(password, user.hashed_password)
+        user, hashed = found
+        valid, new_hash = await self.runtime.passwords.verify(password, hashed)
         if not valid:
             await limiter.record_failure(key)
             raise InvalidCredentials()
@@ -61,11 +61,9 @@ class AuthService:
             raise InactiveUser()
         await limiter.reset(key)
         if new_hash is not None:
-            user.hashed_password = new_hash
-        await self.refresh_tokens.delete_expired(user.id, now=utc_now())
-        token = self._issue(user)
-        await self._commit_or(InvalidCredentials())
-        return token
+            await self.users.update(self.database, user.id, {"hashed_password": new_hash})
+        await self.refresh_tokens.delete_expired(self.database, user.id, now=utc_now())
+        return await self._issue(self.database, user.id, InvalidCredentials())
 
     async def refresh(self, refresh_token: str) -> Token:
         """A new pair for a live refresh token, which is revoked (rotation).
@@ -76,51 +74,42 @@ class AuthService:
         claims = self.runtime.tokens.verify(refresh_token, "refresh")
         if claims is None:
             raise InvalidRefreshToken()
-        now = utc_now()
-        record = await self.refresh_tokens.get(claims.jti)
-        if record is None or record.user_id != claims.user_id:
-            raise InvalidRefreshToken()
-        if not await self.refresh_tokens.revoke(claims.jti, now=now):
-            await self.refresh_tokens.revoke_all(claims.user_id, now=now)
-            await self.session.commit()
-            raise InvalidRefreshToken()
-        user = await self.users.get(claims.user_id)
-        if user is None or not user.is_active:
-            await self.session.commit()
-            raise InvalidRefreshToken()
-        token = self._issue(user)
-        await self._commit_or(InvalidRefreshToken())
-        return token
+        async with self.database.transaction() as transaction:
+            revoked = await self.refresh_tokens.revoke(
+                transaction, claims.jti, user_id=claims.user_id, now=utc_now()
+            )
+            if revoked:
+                return await self._issue(transaction, claims.user_id, InvalidRefreshToken())
+            record = await self.refresh_tokens.get(transaction, claims.jti)
+            if record is not None and record.user_id == claims.user_id:
+                # Revoked before: reused, so the whole family goes.
+                await self.refresh_tokens.revoke_all(transaction, claims.user_id, now=utc_now())
+        raise InvalidRefreshToken()
 
     async def logout(self, refresh_token: str) -> None:
         """Revoke the refresh token if it is one of ours; silently do nothing otherwise."""
         claims = self.runtime.tokens.verify(refresh_token, "refresh", check_expiry=False)
         if claims is None:
             return
-        await self.refresh_tokens.revoke(claims.jti, now=utc_now())
-        await self.session.commit()
-
-    async def _commit_or(self, error: ServiceError) -> None:
-        # The account can be deleted between our read and this write; its new refresh
-        # token then violates the foreign key, and the caller gets `error`, not a 500.
-        try:
-            await self.session.commit()
-        except IntegrityError as exc:
-            await self.session.rollback()
-            raise error from exc
-
-    def _issue(self, user: User) -> Token:
-        tokens = self.runtime.tokens
-        access = tokens.issue(user.id, "access")
-        refresh = tokens.issue(user.id, "refresh")
-        self.refresh_tokens.add(
-            RefreshToken(
-                jti=refresh.claims.jti,
-                user_id=user.id,
-                issued_at=utc_now(),
-                expires_at=refresh.claims.expires_at,
-            )
+        await self.refresh_tokens.revoke(
+            self.database, claims.jti, user_id=claims.user_id, now=utc_now()
         )
+
+    async def _issue(self, db: Executor, user_id: int, refused: ServiceError) -> Token:
+        # The new refresh token is recorded only for an account that is still there and
+        # active (deleted or deactivated since it was read: `refused`).
+        tokens = self.runtime.tokens
+        access = tokens.issue(user_id, "access")
+        refresh = tokens.issue(user_id, "refresh")
+        recorded = await self.refresh_tokens.add(
+            db,
+            jti=refresh.claims.jti,
+            user_id=user_id,
+            issued_at=utc_now(),
+            expires_at=refresh.claims.expires_at,
+        )
+        if not recorded:
+            raise refused
         return Token(
             access_token=access.encoded,
             refresh_token=refresh.encoded,

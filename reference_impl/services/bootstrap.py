@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from generated.models import UserCreateRequest
 
@@ -25,17 +24,12 @@ async def ensure_first_superuser(runtime: Runtime) -> None:
     if settings.first_superuser_email is None or settings.first_superuser_password is None:
         return
     email = settings.first_superuser_email
-    async with runtime.database.session() as session:
-        if await UserRepository(session).get_by_email(email) is not None:
-            return
-        await session.commit()
-        await _create(session, runtime, email, settings.first_superuser_password.get_secret_value())
-
-
-async def _create(session: AsyncSession, runtime: Runtime, email: str, password: str) -> None:
+    if await UserRepository().get_by_email(runtime.database, email) is not None:
+        return
+    password = settings.first_superuser_password.get_secret_value()
     data = UserCreateRequest(email=email, password=password)
     try:
-        await UserService(session, runtime.passwords).create(data, is_superuser=True)
+        await UserService(runtime.database, runtime.passwords).create(data, is_superuser=True)
     except EmailTaken:
         return  # Another worker made it first.
     _logger.info("first_superuser_created", email=email)

@@ -24,9 +24,7 @@ BAD_LOGIN = {"detail": "Incorrect email or password"}
 
 async def _deactivate(app: FastAPI, email: str) -> None:
     runtime: Runtime = app.state.runtime
-    async with runtime.database.session() as session:
-        await session.execute(update(User).where(User.email == email).values(is_active=False))
-        await session.commit()
+    await runtime.database.write(update(User).where(User.email == email).values(is_active=False))
 
 
 async def test_login_returns_a_token_pair_not_to_be_cached(api: Api, settings: Settings) -> None:

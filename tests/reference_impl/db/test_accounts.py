@@ -24,8 +24,10 @@ async def test_a_connection_the_server_ended_is_replaced(api: Api, app: FastAPI)
     _, headers = await api.user("ada@example.com")
     runtime: Runtime = app.state.runtime
     # The requests so far ran one at a time: the pool holds the one connection they used.
-    async with runtime.database.engine.connect() as connection:
-        pid = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+    assert runtime.database.pool.open == 1
+    row = await runtime.database.fetch_one(text("SELECT pg_backend_pid()"))
+    assert row is not None
+    pid = row[0]
     engine = create_async_engine(runtime.settings.database_url)
     try:
         async with engine.connect() as admin:

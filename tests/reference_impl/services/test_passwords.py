@@ -50,17 +50,14 @@ async def test_login_upgrades_a_legacy_hash(api: Api, app: FastAPI) -> None:
     await api.sign_up("ada@example.com")
     legacy = bcrypt.hashpw(long_password.encode()[:72], bcrypt.gensalt(rounds=4)).decode()
     runtime: Runtime = app.state.runtime
-    async with runtime.database.session() as session:
-        await session.execute(
-            update(User).where(User.email == "ada@example.com").values(hashed_password=legacy)
-        )
-        await session.commit()
+    await runtime.database.write(
+        update(User).where(User.email == "ada@example.com").values(hashed_password=legacy)
+    )
     await api.login("ada@example.com", long_password)
-    async with runtime.database.session() as session:
-        stored = await session.scalar(
-            select(User.hashed_password).where(User.email == "ada@example.com")
-        )
-    assert stored is not None and stored.startswith("$argon2id$")
+    row = await runtime.database.fetch_one(
+        select(User.hashed_password).where(User.email == "ada@example.com")
+    )
+    assert row is not None and str(row[0]).startswith("$argon2id$")
     await api.login("ada@example.com", long_password)
 
 

@@ -15,16 +15,13 @@ from typing import Any
 
 import jwt
 from fastapi import FastAPI, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from generated.models import Token, UserUpdateRequest
-from reference_impl.db.engine import Database
-from reference_impl.db.tables import User
+from reference_impl.db.engine import Database, Executor
 from reference_impl.db.types import utc_now
 from reference_impl.deps import (
     CurrentUser,
     RuntimeDep,
-    SessionDep,
     get_auth_service,
     get_item_service,
     get_superuser,
@@ -123,13 +120,13 @@ class AnyReaderUserService(UserService):
     """Any authenticated user reads any account (the guide's `get_user`); changing and
     deleting still check, as the guide's `update_user` does."""
 
-    async def get(self, caller: Account, user_id: int) -> User:
-        user = await self.users.get(user_id)
+    async def get(self, caller: Account, user_id: int) -> Account:
+        user = await self.users.get(self.database, user_id)
         if user is None:
             raise UserNotFound()
         return user
 
-    async def update(self, caller: Account, user_id: int, data: UserUpdateRequest) -> User:
+    async def update(self, caller: Account, user_id: int, data: UserUpdateRequest) -> Account:
         await UserService.get(self, caller, user_id)
         return await super().update(caller, user_id, data)
 
@@ -147,7 +144,7 @@ class OpenUserListService(UserService):
     """Listing accounts does not ask whether the caller is a superuser."""
 
     async def page(self, caller: Account, *, skip: int, limit: int) -> Any:
-        return await self.users.page(skip=skip, limit=limit)
+        return await self.users.page(self.database, skip=skip, limit=limit)
 
 
 class UnscopedItemService(ItemService):
@@ -167,8 +164,8 @@ class UnscopedItemListService(ItemService):
 
 
 def _user_service(service: type[UserService]) -> Callable[..., UserService]:
-    def build(session: SessionDep, runtime: RuntimeDep) -> UserService:
-        return service(session, runtime.passwords)
+    def build(runtime: RuntimeDep) -> UserService:
+        return service(runtime.database, runtime.passwords)
 
     return build
 
@@ -207,11 +204,11 @@ def _stashed(request: Request) -> dict[str, Any]:
 class SelfPromotingUserService(UserService):
     """Sign-up honours `is_superuser` from the body."""
 
-    def __init__(self, session: AsyncSession, runtime: Runtime, requested: dict[str, Any]):
-        super().__init__(session, runtime.passwords)
+    def __init__(self, runtime: Runtime, requested: dict[str, Any]):
+        super().__init__(runtime.database, runtime.passwords)
         self.requested = requested
 
-    async def create(self, data: Any, *, is_superuser: bool = False) -> User:
+    async def create(self, data: Any, *, is_superuser: bool = False) -> Account:
         promoted = is_superuser or self.requested.get("is_superuser") is True
         return await super().create(data, is_superuser=promoted)
 
@@ -230,8 +227,8 @@ class OwnerChoosingItemService(ItemService):
         return await super().create(caller, data)
 
 
-def _self_promoting(session: SessionDep, runtime: RuntimeDep, request: Request) -> UserService:
-    return SelfPromotingUserService(session, runtime, _stashed(request))
+def _self_promoting(runtime: RuntimeDep, request: Request) -> UserService:
+    return SelfPromotingUserService(runtime, _stashed(request))
 
 
 def _owner_choosing(runtime: RuntimeDep, request: Request) -> ItemService:
@@ -248,15 +245,15 @@ create_sets_owner = override(get_item_service, _owner_choosing)
 class _PeekingRefreshTokens(RefreshTokenRepository):
     """`revoke` reports whether the token is live, and leaves it live."""
 
-    async def revoke(self, jti: str, *, now: Any) -> bool:
-        record = await self.get(jti)
-        return record is not None and record.revoked_at is None
+    async def revoke(self, db: Executor, jti: str, *, user_id: int, now: Any) -> bool:
+        record = await self.get(db, jti)
+        return record is not None and record.user_id == user_id and record.revoked_at is None
 
 
 class _NoFamilyRevocation(RefreshTokenRepository):
     """`revoke_all` does nothing."""
 
-    async def revoke_all(self, user_id: int, *, now: Any) -> None:
+    async def revoke_all(self, db: Executor, user_id: int, *, now: Any) -> None:
         return None
 
 
@@ -264,7 +261,7 @@ class NoRotationAuthService(AuthService):
     """Refreshing issues a new pair but leaves the used refresh token live."""
 
     async def refresh(self, refresh_token: str) -> Token:
-        self.refresh_tokens = _PeekingRefreshTokens(self.session)
+        self.refresh_tokens = _PeekingRefreshTokens()
         return await super().refresh(refresh_token)
 
 
@@ -272,7 +269,7 @@ class NoReuseDetectionAuthService(AuthService):
     """A reused (revoked) refresh token is refused, but the rest of its family lives on."""
 
     async def refresh(self, refresh_token: str) -> Token:
-        self.refresh_tokens = _NoFamilyRevocation(self.session)
+        self.refresh_tokens = _NoFamilyRevocation()
         return await super().refresh(refresh_token)
 
 
@@ -287,8 +284,7 @@ class EnumeratingAuthService(AuthService):
     """An unknown email gets its own message, so login tells which emails have accounts."""
 
     async def login(self, username: str, password: str, *, client: str) -> Token:
-        if await self.users.get_by_email(username) is None:
-            await self.session.commit()
+        if await self.users.get_by_email(self.database, username) is None:
             raise InvalidCredentials("No account with this email")
         return await super().login(username, password, client=client)
 
@@ -309,13 +305,13 @@ class _NoLimit:
 class UnlimitedAuthService(AuthService):
     """Failed logins are never throttled."""
 
-    def __init__(self, session: AsyncSession, runtime: Runtime) -> None:
-        super().__init__(session, dataclasses.replace(runtime, login_limiter=_NoLimit()))
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(dataclasses.replace(runtime, login_limiter=_NoLimit()))
 
 
 def _auth_service(service: type[AuthService]) -> Callable[..., AuthService]:
-    def build(session: SessionDep, runtime: RuntimeDep) -> AuthService:
-        return service(session, runtime)
+    def build(runtime: RuntimeDep) -> AuthService:
+        return service(runtime)
 
     return build
 
@@ -328,23 +324,12 @@ no_login_rate_limit = override(get_auth_service, _auth_service(UnlimitedAuthServ
 
 
 class SessionsSurvivePasswordChange(UserService):
-    """A password change leaves the account's refresh tokens live.
+    """A password change leaves the account's refresh tokens live: the reference's
+    `update` with its `revoke_all` left out."""
 
-    The reference's `update` with its one `revoke_all` left out.
-    """
-
-    async def update(self, caller: Account, user_id: int, data: UserUpdateRequest) -> User:
-        user = await self.get(caller, user_id)
-        changes = data.model_fields_set
-        if "email" in changes and data.email is not None:
-            user.email = data.email
-        if "full_name" in changes:
-            user.full_name = data.full_name
-        if "password" in changes and data.password is not None:
-            await self.session.commit()
-            user.hashed_password = await self.passwords.hash(data.password)
-        await self._commit_or_email_taken()
-        return user
+    def __init__(self, database: Database, passwords: Any) -> None:
+        super().__init__(database, passwords)
+        self.refresh_tokens = _NoFamilyRevocation()
 
 
 password_change_keeps_sessions = override(
