@@ -184,19 +184,15 @@ class CheckContext:
             self.skip(f"the spec has no {name.value.replace('_', ' ')} operation")
         return operation
 
-    def resources_with(
-        self, *actions: str, owned: bool = True, top_level: bool = False
-    ) -> list[Resource]:
+    def resources_with(self, *actions: str, owned: bool = True) -> list[Resource]:
         """Every resource that has these actions (create, list, read, update, delete, ...).
 
         `owned` leaves out the accounts resource (its rows are made by signing up, and
-        the account checks judge it); `top_level` the nested ones. Skips the check when
-        there is none.
+        the account checks judge it). Skips the check when there is none.
         """
-        found = resources_of(self.spec, actions, top_level=top_level, owned=owned)
+        found = resources_of(self.spec, actions, owned=owned)
         if not found:
-            kind = "top-level resource" if top_level else "resource"
-            self.skip(f"the spec has no {kind} with {' and '.join(actions)} operations")
+            self.skip(f"the spec has no resource with {' and '.join(actions)} operations")
         return found
 
     def account_with(self, *actions: str) -> Resource:

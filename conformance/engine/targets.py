@@ -43,34 +43,32 @@ def _and(words: tuple[str, ...]) -> str:
 
 
 def resources_of(
-    contract: Contract, actions: Iterable[str], *, top_level: bool = False, owned: bool = True
+    contract: Contract, actions: Iterable[str], *, owned: bool = True
 ) -> list[Resource]:
-    """Every resource with all these actions; `owned` leaves out the accounts resource,
-    `top_level` the nested ones. What `of_resources` plans is what a check loops over."""
+    """Every resource with all these actions; `owned` leaves out the accounts resource.
+    What `of_resources` plans is what a check loops over."""
     wanted = tuple(actions)
     return [
         resource
         for resource in contract.resources
         if all(action in dict(resource.operations) for action in wanted)
         and not (owned and resource.name == contract.roles.account_resource)
-        and not (top_level and resource.parent is not None)
     ]
 
 
-def of_resources(action: str, *needs: str, top_level: bool = False, owned: bool = True) -> Targets:
+def of_resources(action: str, *needs: str, owned: bool = True) -> Targets:
     """The `action` operation of every owned resource that also has `needs`.
 
     `owned=False` takes the accounts resource too (as `CheckContext.resources_with`).
     """
 
     def select(contract: Contract) -> list[str]:
-        found = resources_of(contract, (action, *needs), top_level=top_level, owned=owned)
+        found = resources_of(contract, (action, *needs), owned=owned)
         return [dict(resource.operations)[action].operation_id for resource in found]
 
-    kind = "a top-level resource" if top_level else "a resource"
     other = " (other than the accounts)" if owned else ""
     actions = _and(tuple(dict.fromkeys((action, *needs))))
-    return Targets(f"{kind}{other} with {actions} operations", select)
+    return Targets(f"a resource{other} with {actions} operations", select)
 
 
 def found_by(needs: str, find: Callable[[Contract], Iterable[Operation]]) -> Targets:

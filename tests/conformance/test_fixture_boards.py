@@ -379,6 +379,16 @@ def test_fault_list_total_counts_all() -> None:
         assert (listed["items"], listed["total"]) == ([], 1)
 
 
+def test_fault_bola_card_list() -> None:
+    with faulty("bola-card-list") as c:
+        owner = sign_up(c, "owner")
+        board_id = new_board(c, owner)
+        card_id = new_card(c, owner, board_id)
+        listed = c.get(f"/v2/boards/{board_id}/cards", headers=sign_up(c, "intruder"))
+        assert listed.status_code == 200
+        assert [card["id"] for card in listed.json()["items"]] == [card_id]
+
+
 def _claims_segment(headers: dict[str, str]) -> str:
     return headers["Authorization"].removeprefix("Bearer ").split(".")[1]
 
@@ -419,6 +429,14 @@ def test_fault_ignore_limit_maximum() -> None:
         capped = c.get("/v2/boards?limit=51", headers=sign_up(c))
         assert capped.status_code == 200
         assert capped.json()["limit"] == 50
+
+
+def test_fault_ignore_per_page_maximum() -> None:
+    with faulty("ignore-per-page-maximum") as c:
+        headers = sign_up(c)
+        capped = c.get(f"/v2/boards/{new_board(c, headers)}/cards?per_page=101", headers=headers)
+        assert capped.status_code == 200
+        assert capped.json()["per_page"] == 100
 
 
 def test_fault_uuid_parse_500() -> None:
@@ -466,6 +484,15 @@ def test_fault_card_remove_noop() -> None:
         path = f"/v2/boards/{board_id}/cards/{new_card(c, headers, board_id)}"
         assert c.delete(path, headers=headers).status_code == 200
         assert c.get(path, headers=headers).status_code == 200
+
+
+def test_fault_card_list_skips_first() -> None:
+    with faulty("card-list-skips-first") as c:
+        headers = sign_up(c)
+        board_id = new_board(c, headers)
+        ids = [new_card(c, headers, board_id) for _ in range(3)]
+        listed = c.get(f"/v2/boards/{board_id}/cards", headers=headers).json()
+        assert ([card["id"] for card in listed["items"]], listed["total"]) == (ids[1:], 2)
 
 
 def test_fault_card_move_mass_assignment() -> None:

@@ -194,47 +194,83 @@ def _delete_refused(
 
 @check(
     "authz.list-isolation",
-    targets=of_resources("list", "create", top_level=True),
+    targets=of_resources("list", "create"),
     risk="A user's lists show objects that belong to other users.",
     description="A user's list of every resource never shows another user's objects, and "
-    "its total counts only their own.",
+    "its total counts only their own; a nested list under another user's parent is refused "
+    "or shows none of their objects.",
     owasp=Owasp.API1,
 )
 def list_isolation(ctx: CheckContext) -> None:
     owner, other = ctx.user("owner"), ctx.user("other")
-    # A nested list is under one parent: the read and namespace checks judge it.
-    for resource in ctx.resources_with("create", "list", top_level=True):
+    for resource in ctx.resources_with("create", "list"):
         assert resource.listing is not None
         with ctx.on(resource.listing):
-            foreign = {str(ctx.row(resource, owner).id) for _ in range(2)}
+            first = ctx.row(resource, owner)
+            second = ctx.row(resource, owner, within=first.parent_path)
+            foreign = {str(first.id), str(second.id)}
             own = ctx.row(resource, other)
-            params = widest_page(resource)
-            response = ctx.send(resource.listing, as_=other, path=own.path, params=params)
-            ctx.expect_success(response, resource.listing, title="the list failed")
-            rows = ctx.rows_in(resource, response)
-            ids = {str(entry.get(resource.id_field)) for entry in rows if isinstance(entry, dict)}
-            if ids & foreign or ids != {str(own.id)}:
-                ctx.fail(
-                    f"the list shows {resource.name} that are not the caller's",
-                    expected=f"only {own.id}",
-                    seen=f"{sorted(ids)}",
-                    response=response,
-                    operation=resource.listing.operation_id,
-                )
-            found = total_of(resource, response)
-            # A missing total header is workflows.list-contains's to judge; an envelope
-            # without its documented total field counts as a wrong total here.
-            total = None
-            if found is not None:
-                total = found[1] if found[0] == resource.total_header else str(found[1])
-            if total is not None and total != "1":
-                ctx.fail(
-                    "the list's total counts other users' objects",
-                    expected="1",
-                    seen=repr(total),
-                    response=response,
-                    operation=resource.listing.operation_id,
-                )
+            _only_own(ctx, resource, _list(ctx, resource, other, own.parent_path), own)
+            if resource.parent is not None:
+                # The namespace rule again: another user's parent lends the caller nothing.
+                response = _list(ctx, resource, other, first.parent_path)
+                if response.status_code >= 400:
+                    _refused(
+                        ctx,
+                        response,
+                        resource.listing,
+                        f"another user's {resource.name} were listed through their parent",
+                    )
+                elif foreign & _listed_ids(ctx, resource, response):
+                    ctx.fail(
+                        f"another user's {resource.name} were listed through their parent",
+                        expected="a refusal (403 or 404), or none of their objects",
+                        seen=f"{response.status_code} {response.text[:200]}",
+                        response=response,
+                        operation=resource.listing.operation_id,
+                    )
+
+
+def _list(
+    ctx: CheckContext, resource: Resource, caller: Identity, path: dict[str, object]
+) -> httpx.Response:
+    """The widest page of the list within `path` (a parent's), as `caller`."""
+    assert resource.listing is not None
+    return ctx.send(resource.listing, as_=caller, path=path, params=widest_page(resource))
+
+
+def _listed_ids(ctx: CheckContext, resource: Resource, response: httpx.Response) -> set[str]:
+    rows = ctx.rows_in(resource, response)
+    return {str(entry.get(resource.id_field)) for entry in rows if isinstance(entry, dict)}
+
+
+def _only_own(ctx: CheckContext, resource: Resource, response: httpx.Response, own: Row) -> None:
+    """The caller's list (within their own parent) is exactly their one row, and counts it."""
+    assert resource.listing is not None
+    ctx.expect_success(response, resource.listing, title="the list failed")
+    ids = _listed_ids(ctx, resource, response)
+    if ids != {str(own.id)}:
+        ctx.fail(
+            f"the list shows {resource.name} that are not the caller's",
+            expected=f"only {own.id}",
+            seen=f"{sorted(ids)}",
+            response=response,
+            operation=resource.listing.operation_id,
+        )
+    found = total_of(resource, response)
+    # A missing total header is workflows.list-contains's to judge; an envelope
+    # without its documented total field counts as a wrong total here.
+    total = None
+    if found is not None:
+        total = found[1] if found[0] == resource.total_header else str(found[1])
+    if total is not None and total != "1":
+        ctx.fail(
+            "the list's total counts other users' objects",
+            expected="1",
+            seen=repr(total),
+            response=response,
+            operation=resource.listing.operation_id,
+        )
 
 
 @check(

@@ -24,6 +24,7 @@ from ...contract import (
     accounts,
     schemas,
 )
+from ...contract.admin import admin_only
 from ...contract.resources import Page
 from ...contract.roles import is_identifier, is_secret
 from ..context import CheckContext
@@ -32,7 +33,7 @@ from ..http import json_body
 from ..identities import Identity
 from ..registry import Owasp, check
 from ..rows import body_for
-from ..targets import found_by, of_resources
+from ..targets import found_by, of_found
 
 MIB = 1024 * 1024
 
@@ -47,26 +48,52 @@ def _outside(page: Page) -> list[int]:
     return values
 
 
+def _bounded_pages(resource: Resource) -> list[tuple[Page, int]]:
+    """(pagination parameter, value outside its bounds) for every bounded one of the list."""
+    pagination = resource.pagination
+    pages = [p for p in (pagination.size, pagination.offset, pagination.page) if p]
+    return [(page, value) for page in pages for value in _outside(page)]
+
+
+def _paged(contract: Contract) -> list[Resource]:
+    """Every resource whose list bounds a pagination parameter, nested ones and the accounts
+    too, but not a list reserved to administrators (a plain user's page is refused there)."""
+    reserved = {id(operation) for operation in admin_only(contract)}
+    return [
+        resource
+        for resource in contract.resources
+        if resource.listing is not None
+        and id(resource.listing) not in reserved
+        and _bounded_pages(resource)
+    ]
+
+
 @check(
     "limits.page-size",
-    targets=of_resources("list", top_level=True),
+    targets=of_found(
+        "a list (not reserved to administrators) whose pagination parameters have bounds",
+        _paged,
+        "list",
+    ),
     risk="One request can pull an unbounded page of records.",
     description="Pagination parameters outside the bounds the spec documents (above the "
-    "largest page, below the smallest, a negative offset) are refused, not capped.",
+    "largest page, below the smallest, a negative offset) are refused, not capped, on "
+    "every list (a nested one within a parent of the caller's).",
     owasp=Owasp.API4,
 )
 def page_size(ctx: CheckContext) -> None:
+    paged = _paged(ctx.spec)
+    if not paged:
+        ctx.skip("no list bounds its pagination parameters")
     user = ctx.user("pager")
-    for resource in ctx.resources_with("list", top_level=True):
+    for resource in paged:
         assert resource.listing is not None
-        pagination = resource.pagination
-        pages = [p for p in (pagination.size, pagination.offset, pagination.page) if p]
-        bounded = [(page, value) for page in pages for value in _outside(page)]
-        if not bounded:
-            continue
         with ctx.on(resource.listing):
-            for page, value in bounded:
-                response = ctx.send(resource.listing, as_=user, params={page.name: value})
+            path = ctx.parent_path(resource, user)
+            for page, value in _bounded_pages(resource):
+                response = ctx.send(
+                    resource.listing, as_=user, path=path, params={page.name: value}
+                )
                 ctx.expect_invalid(
                     response, resource.listing, title=f"{page.name}={value} was not refused"
                 )

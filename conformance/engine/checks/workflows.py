@@ -142,19 +142,24 @@ def _gone(read: Operation) -> set[int]:
 
 @check(
     "workflows.list-contains",
-    targets=of_resources("list", "create", top_level=True),
+    targets=of_resources("list", "create"),
     risk="Lists miss objects, or their total count is wrong.",
-    description="A fresh caller's list of every top-level resource holds exactly the objects "
-    "they created, and its total (header or field, where documented) counts them.",
+    description="A fresh caller's list of every resource (a nested one within one parent) "
+    "holds exactly the objects they created, and its total (header or field, where "
+    "documented) counts them.",
     owasp=Owasp.API9,
 )
 def list_contains(ctx: CheckContext) -> None:
     owner = ctx.user("lister")
-    for resource in ctx.resources_with("create", "list", top_level=True):
+    for resource in ctx.resources_with("create", "list"):
         assert resource.listing is not None
         with ctx.on(resource.listing):
-            made = [str(ctx.row(resource, owner).id) for _ in range(3)]
-            response = ctx.send(resource.listing, as_=owner, params=widest_page(resource))
+            first = ctx.row(resource, owner)
+            more = [ctx.row(resource, owner, within=first.parent_path) for _ in "ab"]
+            made = [str(row.id) for row in (first, *more)]
+            response = ctx.send(
+                resource.listing, as_=owner, path=first.parent_path, params=widest_page(resource)
+            )
             ctx.expect_success(response, resource.listing, title="the list failed")
             rows = ctx.rows_in(resource, response)
             ids = [str(entry.get(resource.id_field)) for entry in rows if isinstance(entry, dict)]

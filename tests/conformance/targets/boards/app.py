@@ -53,6 +53,7 @@ FAULTS = frozenset(
         "bola-card-remove",  # removeCard removes another account's card through the caller's board
         "list-shows-all-boards",  # listBoards lists every account's boards
         "list-total-counts-all",  # listBoards counts every account's boards in `total`
+        "bola-card-list",  # listCards lists the cards of any account's board
         # Authentication.
         "alg-none-accepted",  # the decoder trusts the token's own `alg`, so `none` passes
         "signature-unchecked",  # the decoder reads the claims without verifying the signature
@@ -61,12 +62,14 @@ FAULTS = frozenset(
         # Limits.
         "ignore-limit-maximum",  # listBoards caps `limit` at 50 instead of refusing more
         "uuid-parse-500",  # getBoard parses its id with uuid.UUID: a malformed one is 500
+        "ignore-per-page-maximum",  # listCards caps `per_page` at 100 instead of refusing more
         # Workflows and properties.
         "create-returns-200",  # createBoard answers 200, not the documented 201
         "create-drops-description",  # createBoard stores no `description`
         "patch-ignored",  # updateBoard answers the change but stores nothing
         "patch-keeps-updated-at",  # updateBoard leaves `updated_at` null
         "card-remove-noop",  # removeCard answers 200 and keeps the card
+        "card-list-skips-first",  # listCards leaves out a board's first card (and its count)
         "card-move-mass-assignment",  # editCard honours `board_id` in its body
         # What only schemathesis's response checks see.
         "card-without-created-at",  # getCard answers a card without its required `created_at`
@@ -165,6 +168,10 @@ def create_app(*, faults: Iterable[str] = frozenset()) -> Starlette:
     if "ignore-limit-maximum" in faults:
         for parameter in enforced["paths"]["/v2/boards"]["get"]["parameters"]:
             if parameter["name"] == "limit":
+                del parameter["schema"]["maximum"]
+    if "ignore-per-page-maximum" in faults:
+        for parameter in enforced["paths"]["/v2/boards/{board_id}/cards"]["get"]["parameters"]:
+            if parameter["name"] == "per_page":
                 del parameter["schema"]["maximum"]
     rules = SpecRules(enforced)
     careless = {"alg-none-accepted", "signature-unchecked"} & faults
@@ -306,8 +313,12 @@ def create_app(*, faults: Iterable[str] = frozenset()) -> Starlette:
         async with store.lock:
             account = caller(request)
             query = rules.query(request, "listCards")
-            cards = store.cards_of(path_board(request, account))
+            cards = store.cards_of(path_board(request, account, "bola-card-list"))
+            if "card-list-skips-first" in faults:
+                cards = cards[1:]
             page, per_page = query["page"], query["per_page"]
+            if "ignore-per-page-maximum" in faults:
+                per_page = min(per_page, 100)
             start = (page - 1) * per_page
             items = [card.answer() for card in cards[start : start + per_page]]
         answer = {"items": items, "total": len(cards), "page": page, "per_page": per_page}
