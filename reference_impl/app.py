@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -53,6 +54,12 @@ def create_app(settings: Settings | None = None, *, handlers: Handlers | None = 
         try:
             await runtime.passwords.warm_up()
             await ensure_first_superuser(runtime)
+            # What start-up made (modules, the routes, compiled statements) lives as long
+            # as the process: moved out of the collector's reach, a full collection scans
+            # only what requests made since, instead of stalling every request in flight
+            # for tens of milliseconds.
+            gc.collect()
+            gc.freeze()
             yield
         finally:
             await runtime.close()

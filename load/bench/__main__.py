@@ -41,7 +41,7 @@ from .scenarios import (
 )
 
 # Items made for the delete scenario, per second of it: more than the service deletes.
-DELETES_PER_SECOND = 2500
+DELETES_PER_SECOND = 6000
 # Off a terminal (a log, a pipe), Rich would wrap at 80 columns; the table needs more.
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 110)
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)

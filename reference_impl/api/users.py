@@ -7,6 +7,7 @@ from fastapi import Response
 from generated.models import UserCreateRequest, UserList, UserResponse, UserUpdateRequest
 
 from ..deps import (
+    CallerDep,
     CurrentSuperuser,
     CurrentUser,
     LimitQuery,
@@ -62,7 +63,7 @@ async def read_user(
 
 @handlers.implements("updateUser")
 async def update_user(
-    user_id: UserIdPath, body: UserUpdateRequest, caller: CurrentUser, service: UserServiceDep
+    user_id: UserIdPath, body: UserUpdateRequest, caller: CallerDep, service: UserServiceDep
 ) -> UserResponse:
     """Change the fields given; a new password revokes every refresh token."""
     reject_nulls(body, "email", "password")

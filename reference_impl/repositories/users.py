@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, true, update
@@ -25,7 +26,7 @@ _INSERT = (
 _DELETES = (
     delete(RefreshToken).where(RefreshToken.user_id == bindparam("b_user_id")),
     delete(Item).where(Item.owner_id == bindparam("b_user_id")),
-    delete(_users).where(_ID),
+    delete(_users).where(_ID).returning(_users.c.id),
 )
 
 
@@ -47,7 +48,7 @@ def _page_statement() -> Any:
 
 
 _PAGE = _page_statement()
-_UPDATES: dict[frozenset[str], Any] = {}
+_UPDATES: dict[tuple[frozenset[str], bool], Any] = {}
 
 
 class UserRepository:
@@ -77,27 +78,32 @@ class UserRepository:
         (row,) = await db.write(_INSERT, values)
         return account_of(row)
 
-    async def update(self, db: Executor, user_id: int, values: dict[str, Any]) -> Account | None:
-        """Change the columns given; the account as stored, or None if it is gone."""
-        rows = await db.write(
-            _update_statement(frozenset(values)), {**values, "b_user_id": user_id}
-        )
+    async def update(
+        self, db: Executor, user_id: int, values: dict[str, Any], *, active: bool = False
+    ) -> Account | None:
+        """Change the columns given; the account as stored, or None if it is gone (or,
+        with `active`, deactivated: then nothing changes)."""
+        statement = _update_statement(frozenset(values), active)
+        rows = await db.write(statement, {**values, "b_user_id": user_id})
         return account_of(rows[0]) if rows else None
 
-    async def delete_with_dependents(self, db: Executor, user_id: int) -> None:
+    async def delete_with_dependents(self, db: Executor, user_id: int) -> bool:
         """Delete an account with its items and refresh tokens (in the caller's
-        transaction). The foreign keys cascade too; deleting explicitly keeps SQLite
-        databases made without `PRAGMA foreign_keys` consistent as well."""
+        transaction); whether there was one. The foreign keys cascade too; deleting
+        explicitly keeps SQLite databases made without `PRAGMA foreign_keys` consistent
+        as well."""
+        rows: Sequence[Any] = ()
         for statement in _DELETES:
-            await db.write(statement, {"b_user_id": user_id})
+            rows = await db.write(statement, {"b_user_id": user_id})
+        return bool(rows)
 
 
-def _update_statement(columns: frozenset[str]) -> Any:
-    statement = _UPDATES.get(columns)
+def _update_statement(columns: frozenset[str], active: bool) -> Any:
+    statement = _UPDATES.get((columns, active))
     if statement is None:
-        statement = _UPDATES[columns] = (
+        statement = _UPDATES[(columns, active)] = (
             update(_users)
-            .where(_ID)
+            .where(_ID, _users.c.is_active if active else true())
             .values({name: bindparam(name) for name in sorted(columns)})
             .returning(*ACCOUNT_COLUMNS)
         )

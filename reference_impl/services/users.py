@@ -10,8 +10,14 @@ from generated.models import UserCreateRequest, UserUpdateRequest
 
 from ..db.engine import Database
 from ..db.types import utc_now
-from ..errors import EmailTaken, NotAuthorized, SuperuserRequired, UserNotFound
-from ..repositories.accounts import Account
+from ..errors import (
+    EmailTaken,
+    InvalidAccessToken,
+    NotAuthorized,
+    SuperuserRequired,
+    UserNotFound,
+)
+from ..repositories.accounts import Account, Caller, read_account
 from ..repositories.refresh_tokens import RefreshTokenRepository
 from ..repositories.users import UserRepository
 from .passwords import Passwords
@@ -53,9 +59,7 @@ class UserService:
 
     async def get(self, caller: Account, user_id: int) -> Account:
         """An account the caller may see: their own, or any for a superuser."""
-        if caller.id != user_id and not caller.is_superuser:
-            # The same answer whether or not the id exists, so ids cannot be probed.
-            raise NotAuthorized()
+        _may_reach(caller, user_id)
         if caller.id == user_id:
             return caller  # Read for this very request.
         user = await self.users.get(self.database, user_id)
@@ -63,9 +67,16 @@ class UserService:
             raise UserNotFound()
         return user
 
-    async def update(self, caller: Account, user_id: int, data: UserUpdateRequest) -> Account:
-        """Change the fields given; a new password revokes every refresh token."""
-        user = await self.get(caller, user_id)
+    async def update(self, caller: Caller, user_id: int, data: UserUpdateRequest) -> Account:
+        """Change the fields given; a new password revokes every refresh token.
+
+        The caller's own account is changed by one statement that also reads it: gone or
+        deactivated, nothing changes and the answer is 401. Another account's change
+        first reads the caller's (a superuser's, or 403).
+        """
+        own = caller.id == user_id
+        if not own:
+            _may_reach(await self._account(caller), user_id)
         changes = data.model_fields_set
         values: dict[str, Any] = {}
         if "email" in changes and data.email is not None:
@@ -76,23 +87,40 @@ class UserService:
             # Hashed before the transaction: no connection waits on the hash.
             values["hashed_password"] = await self.passwords.hash(data.password)
         if not values:
-            return user
+            return await self.get(await self._account(caller), user_id)
         try:
             if "hashed_password" not in values:
-                updated = await self.users.update(self.database, user.id, values)
+                updated = await self.users.update(self.database, user_id, values, active=own)
             else:
                 async with self.database.transaction() as transaction:
-                    updated = await self.users.update(transaction, user.id, values)
-                    await self.refresh_tokens.revoke_all(transaction, user.id, now=utc_now())
+                    updated = await self.users.update(transaction, user_id, values, active=own)
+                    if updated is not None:
+                        await self.refresh_tokens.revoke_all(transaction, user_id, now=utc_now())
         except IntegrityError as exc:
             raise EmailTaken() from exc
         if updated is None:
-            # Deleted by another request after this one read it.
-            raise UserNotFound()
+            # Ours: gone or deactivated since the token was issued. Another's: deleted
+            # by another request after the caller's was read.
+            raise InvalidAccessToken() if own else UserNotFound()
         return updated
 
     async def delete(self, caller: Account, user_id: int) -> None:
         """Delete an account with its items and refresh tokens."""
-        user = await self.get(caller, user_id)
+        _may_reach(caller, user_id)
         async with self.database.transaction() as transaction:
-            await self.users.delete_with_dependents(transaction, user.id)
+            deleted = await self.users.delete_with_dependents(transaction, user_id)
+        if not deleted:
+            raise UserNotFound()
+
+    async def _account(self, caller: Caller) -> Account:
+        account = await read_account(self.database, caller.id)
+        if account is None or not account.is_active:
+            raise InvalidAccessToken()
+        return account
+
+
+def _may_reach(caller: Account, user_id: int) -> None:
+    # Their own account, or any for a superuser; the same answer whether or not the id
+    # exists, so ids cannot be probed.
+    if caller.id != user_id and not caller.is_superuser:
+        raise NotAuthorized()

@@ -104,7 +104,7 @@ async def test_an_account_deleted_between_requests_is_401_not_500(api: Api) -> N
     assert [answer.status_code for answer in answers] == [401] * 5
 
 
-async def test_an_account_deleted_during_its_update_is_404_not_500(
+async def test_an_account_deleted_during_its_own_update_is_401_not_500(
     api: Api, app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from reference_impl.runtime import Runtime
@@ -114,8 +114,8 @@ async def test_an_account_deleted_during_its_update_is_404_not_500(
     real_hash = runtime.passwords.hash
 
     async def hash_while_the_account_is_deleted(password: str) -> str:
-        # A password change hashes between reading the row and writing it; a DELETE from
-        # another request lands in that window.
+        # A password change hashes before it writes; a DELETE from another request lands
+        # in that window.
         deleted = await api.client.delete(f"/api/v1/users/{account['id']}", headers=headers)
         assert deleted.status_code == 204
         return await real_hash(password)
@@ -126,5 +126,6 @@ async def test_an_account_deleted_during_its_update_is_404_not_500(
         json={"password": "another long password"},
         headers=headers,
     )
-    assert answer.status_code == 404
-    assert answer.json() == {"detail": "User not found"}
+    # The account the token spoke for is gone: as for any other request of that token.
+    assert answer.status_code == 401
+    assert answer.json() == {"detail": "Could not validate credentials"}
