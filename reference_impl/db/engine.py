@@ -73,7 +73,23 @@ class Executor(Protocol):
     ) -> Sequence[tuple[Any, ...]]: ...
 
 
-class Database:
+class _Statements:
+    """`fetch_one` for whatever has `fetch_all`."""
+
+    async def fetch_all(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    async def fetch_one(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> tuple[Any, ...] | None:
+        """The first row of one read, or None."""
+        rows = await self.fetch_all(statement, parameters)
+        return rows[0] if rows else None
+
+
+class Database(_Statements):
     """The one pool of driver connections, and the ways the service runs statements."""
 
     def __init__(self, settings: Settings) -> None:
@@ -109,13 +125,6 @@ class Database:
             return await self._lent(compiled, arguments)
         except _LostConnection:
             return await self._lent(compiled, arguments)
-
-    async def fetch_one(
-        self, statement: Executable, parameters: Mapping[str, Any] | None = None
-    ) -> tuple[Any, ...] | None:
-        """The first row of one read, or None; retried as `fetch_all` is."""
-        rows = await self.fetch_all(statement, parameters)
-        return rows[0] if rows else None
 
     async def write(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None
@@ -219,7 +228,7 @@ class Database:
             raise _LostConnection(str(exc)) from exc
 
 
-class Transaction:
+class Transaction(_Statements):
     """The statements of one unit of work, on the connection it holds."""
 
     def __init__(self, database: Database, connection: Connection) -> None:
@@ -234,13 +243,6 @@ class Transaction:
         compiled = self._database._compile(statement)
         rows = await self._run(compiled.sql, compiled.arguments(parameters or {}))
         return [compiled.convert(row) for row in rows]
-
-    async def fetch_one(
-        self, statement: Executable, parameters: Mapping[str, Any] | None = None
-    ) -> tuple[Any, ...] | None:
-        """The first row of one read within the transaction, or None."""
-        rows = await self.fetch_all(statement, parameters)
-        return rows[0] if rows else None
 
     async def write(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None

@@ -64,13 +64,14 @@ class ConnectionPool:
         return self._open
 
     async def acquire(self) -> Connection:
-        """A connection for the caller alone, until `release` or `discard`."""
+        """A connection for the caller alone, until `release`, `drop` or `discard`."""
         while self._idle:
             connection = self._idle.pop()
             if self._usable(connection):
                 return connection
             await self._drop(connection)
         if self._open < self.size:
+            self._open += 1
             return await self._new()
         waiter: asyncio.Future[Connection | None] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
@@ -78,10 +79,22 @@ class ConnectionPool:
             handed = await asyncio.wait_for(waiter, self._timeout)
         except TimeoutError:
             raise DatabaseUnavailable() from None
+        except asyncio.CancelledError:
+            # Cancelled (the client went away) just as a connection or a place was
+            # handed over: pass it on rather than lose it.
+            if waiter.done() and not waiter.cancelled():
+                given = waiter.result()
+                if given is not None:
+                    await self.release(given)
+                else:
+                    self._open -= 1
+                    self._free_a_place()
+            raise
         finally:
             if waiter in self._waiters:
                 self._waiters.remove(waiter)
-        # None: a place was freed (a connection was dropped) rather than one handed over.
+        # None: a place was freed (and kept for this borrower) rather than a connection
+        # handed over.
         return handed if handed is not None else await self._new()
 
     async def release(self, connection: Connection) -> None:
@@ -124,7 +137,7 @@ class ConnectionPool:
         )
 
     async def _new(self) -> Connection:
-        self._open += 1
+        # Its place is already counted in `_open`.
         try:
             driver = await self._connect()
         except BaseException:
@@ -139,9 +152,11 @@ class ConnectionPool:
         await self._close(connection.driver)
 
     def _free_a_place(self) -> None:
-        # A waiter may open a connection in the place just freed.
+        # The first waiter opens a connection in the place just freed, counted for it
+        # now so that no newcomer takes it first.
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
+                self._open += 1
                 waiter.set_result(None)
                 return

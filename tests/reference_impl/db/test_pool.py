@@ -1,0 +1,101 @@
+"""The one pool: bounded, kept, and shared by concurrent requests on both databases."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import cast
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from reference_impl.app import create_app
+from reference_impl.runtime import Runtime
+
+from ..conftest import Backend, make_settings
+
+POOL_SIZE = 4
+AT_ONCE = 40
+
+
+async def _burst(client: httpx.AsyncClient, headers: dict[str, str], item: str) -> list[int]:
+    # Reads, writes and a transaction (a refresh would need tokens: an account change is
+    # one) all at once, ten times more than the pool has connections.
+    async def one(n: int) -> int:
+        if n % 3 == 0:
+            answer = await client.get("/api/v1/users/me", headers=headers)
+        elif n % 3 == 1:
+            answer = await client.patch(item, json={"title": f"t{n}"}, headers=headers)
+        else:
+            answer = await client.post("/api/v1/items/", json={"title": f"n{n}"}, headers=headers)
+        return answer.status_code
+
+    return list(await asyncio.gather(*(one(n) for n in range(AT_ONCE))))
+
+
+async def test_concurrent_requests_wait_for_the_pool_and_open_no_more(backend: Backend) -> None:
+    app = create_app(
+        make_settings(
+            database_url=backend.database_url,
+            redis_url=backend.redis_url,
+            database_pool_size=POOL_SIZE,
+        )
+    )
+    async with app.router.lifespan_context(app):
+        runtime: Runtime = app.state.runtime
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            email = "ada@example.com"
+            await client.post("/api/v1/users/", json={"email": email, "password": "a" * 12})
+            login = await client.post(
+                "/api/v1/auth/login", data={"username": email, "password": "a" * 12}
+            )
+            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            created = await client.post("/api/v1/items/", json={"title": "t"}, headers=headers)
+            item = f"/api/v1/items/{created.json()['id']}"
+
+            first = await _burst(client, headers, item)
+            opened = runtime.database.pool.open
+            second = await _burst(client, headers, item)
+
+            assert set(first) | set(second) <= {200, 201}
+            assert 1 <= opened <= POOL_SIZE
+            # Kept, not closed and opened again: the second burst made none.
+            assert runtime.database.pool.open == opened
+            items = await client.get("/api/v1/items/", headers=headers)
+            assert items.headers["x-total-count"] == str(1 + 2 * (AT_ONCE // 3))
+
+
+_OURS = "datname = current_database() AND application_name = 'reference_impl'"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_the_server_starts_no_backend_once_the_pool_is_warm(backend: Backend) -> None:
+    # What PostgreSQL itself sees: a pool that closed connections and opened new ones
+    # under load would show backends started after the first burst.
+    app = create_app(make_settings(database_url=backend.database_url, database_pool_size=3))
+    async with app.router.lifespan_context(app):
+        database = cast(Runtime, app.state.runtime).database
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+
+            async def burst() -> set[int]:
+                answers = await asyncio.gather(*(client.get("/health/ready") for _ in range(30)))
+                return {answer.status_code for answer in answers}
+
+            assert await burst() == {200}
+            warm = await database.fetch_one(text("SELECT clock_timestamp()"))
+            assert warm is not None
+            assert await burst() == {200}
+        row = await database.fetch_one(
+            text(
+                "SELECT count(*), count(*) FILTER (WHERE backend_start > :warm) "
+                f"FROM pg_stat_activity WHERE {_OURS}"
+            ),
+            {"warm": warm[0]},
+        )
+    assert row is not None
+    backends, started_since = row
+    assert 1 <= backends <= 3
+    assert started_since == 0
