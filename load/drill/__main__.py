@@ -52,6 +52,8 @@ def drill(
         f"{report.dropped} dropped connections; {report.acknowledged_writes:,} "
         f"acknowledged writes, {report.lost_writes} lost; statuses {report.statuses}"
     )
+    for drop in report.drops:
+        console.print(f"  dropped: {drop}", markup=False)
     passed &= report.passed
     if not no_redis:
         redis = run_redis_drill()
@@ -61,6 +63,8 @@ def drill(
             f"{redis.answered_500} answered 500, {redis.dropped} dropped); /health/ready "
             f"{redis.readiness_status} {redis.readiness_checks}"
         )
+        for drop in redis.drops:
+            console.print(f"  dropped: {drop}", markup=False)
         passed &= redis.passed
     console.print("drill passed" if passed else "drill FAILED")
     raise SystemExit(0 if passed else 1)

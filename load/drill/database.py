@@ -51,6 +51,8 @@ class DatabaseDrillReport:
     answered_503: int
     answered_500: int
     dropped: int
+    # The first few dropped requests and what the client saw.
+    drops: tuple[str, ...]
     acknowledged_writes: int
     lost_writes: int
     statuses: dict[int, int]
@@ -169,6 +171,7 @@ async def _drill(url: str, database_url: str, seconds: float, clients: int, kill
         answered_503=tally.statuses[503],
         answered_500=tally.server_errors,
         dropped=tally.dropped,
+        drops=tuple(tally.drops),
         acknowledged_writes=acknowledged,
         lost_writes=lost,
         statuses=dict(sorted(tally.statuses.items())),

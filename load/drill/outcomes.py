@@ -14,6 +14,8 @@ class Tally:
 
     statuses: Counter[int] = field(default_factory=Counter)
     dropped: int = 0
+    # The first few requests that got no answer, with what the client saw.
+    drops: list[str] = field(default_factory=list)
 
     @property
     def requests(self) -> int:
@@ -30,8 +32,10 @@ class Tally:
         """Send one request; None when the connection dropped without an answer."""
         try:
             answer = await client.request(method, path, **kwargs)  # type: ignore[arg-type]
-        except httpx.TransportError:
+        except httpx.TransportError as exc:
             self.dropped += 1
+            if len(self.drops) < 5:
+                self.drops.append(f"{method} {path}: {type(exc).__name__}: {exc}")
             return None
         self.statuses[answer.status_code] += 1
         return answer

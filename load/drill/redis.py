@@ -37,6 +37,8 @@ class RedisDrillReport:
     failed_logins_after: int
     answered_500: int
     dropped: int
+    # The first few dropped requests and what the client saw.
+    drops: tuple[str, ...]
     readiness_status: int
     readiness_checks: dict[str, Any]
 
@@ -109,6 +111,7 @@ async def _drill(url: str, redis: subprocess.Popen[bytes], seconds: float) -> Re
         failed_logins_after=sum(s != 200 for s in after_statuses),
         answered_500=tally.server_errors,
         dropped=tally.dropped,
+        drops=tuple(tally.drops),
         readiness_status=ready.status_code,
         readiness_checks=dict(ready.json().get("checks", {})),
     )
