@@ -77,6 +77,8 @@ def test_inspect_plans_the_checks_on_the_crew_operations_the_model_finds() -> No
     # document 403 too, but their path names a row, and the task list is a user's own.
     assert planned["authz.admin-only-list-users"] == (("listCrew",), None)
     assert planned["workflows.list-pagination"] == (("listTasks",), None)
+    # The page-size check asks the reserved list too (as the admin, at run time).
+    assert planned["limits.page-size"] == (("listCrew", "listTasks"), None)
 
 
 def test_a_spec_without_accounts_by_id_or_administrators_plans_those_checks_as_skipped() -> None:

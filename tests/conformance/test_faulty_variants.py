@@ -38,6 +38,21 @@ def test_run_names_the_check_that_catches_the_fault(variant: Variant, tmp_path: 
 
 
 @pytest.mark.slow
+def test_a_page_size_ignored_on_the_admins_list_is_named_there(tmp_path: Path) -> None:
+    # limit-ignored drops `limit` on the users' list too: only the admin, whom the run
+    # has, is served that list, so the fault is seen there through the admin.
+    variant = next(variant for variant in VARIANTS if variant.name == "limit-ignored")
+    setup = prepare_reference(tmp_path)
+    with serve(variant.build(setup.settings)) as url:
+        run = run_conformance(url, admin=setup.admin, checks=["limits.page-size"], generic=False)
+    assert run.exit_code == 1, run.explain()
+    users = [o for o in run.report["outcomes"] if o["operation"] == "listUsers"]
+    assert [o["status"] for o in users] == ["failed"], run.explain()
+    titles = [failure["title"] for failure in users[0]["failures"]]
+    assert titles == ["limit=101 was not refused"], titles
+
+
+@pytest.mark.slow
 def test_clean_reference_passes_every_check(tmp_path: Path) -> None:
     setup = prepare_reference(tmp_path)
     with serve(create_app(setup.settings)) as url:

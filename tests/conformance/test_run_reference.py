@@ -152,6 +152,37 @@ def test_without_admin_credentials_the_superuser_checks_are_skipped_with_the_rea
     assert "authz.superuser-reads-all" in result.stdout
 
 
+def _page_size(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The outcomes of `limits.page-size`, by operation."""
+    return {o["operation"]: o for o in document["outcomes"] if o["check_id"] == "limits.page-size"}
+
+
+def test_the_page_size_check_asks_the_admins_list_as_the_admin(tmp_path: Path) -> None:
+    # The embedded reference gives its admin: listUsers, reserved to administrators, is
+    # judged on its own bounds (limit 1..100) as the admin, not refused as a plain user.
+    result, document = _run("--check", "limits.page-size", "--no-generic", cwd=tmp_path)
+    assert result.returncode == 0, _problems(document) or result.stdout[-3000:] + result.stderr
+    outcomes = _page_size(document)
+    assert outcomes["listUsers"]["status"] == "passed", outcomes
+    assert outcomes["listItems"]["status"] == "passed", outcomes
+
+
+def test_without_admin_credentials_the_admins_list_is_skipped_by_the_page_size_check(
+    tmp_path: Path, reference: EmbeddedTarget
+) -> None:
+    result, document = _run(
+        "--url", reference.url, "--check", "limits.page-size", "--no-generic", cwd=tmp_path
+    )
+    assert result.returncode == 0, _problems(document)
+    outcomes = _page_size(document)
+    assert outcomes["listUsers"]["status"] == "skipped", outcomes
+    reason = outcomes["listUsers"]["reason"]
+    assert reason.startswith("needs administrator credentials: "), reason
+    assert "listUsers" in reason and "--admin-email" in reason
+    # The plain user's lists are judged all the same.
+    assert outcomes["listItems"]["status"] == "passed", outcomes
+
+
 def test_the_rate_limit_caps_the_request_rate(tmp_path: Path, reference: EmbeddedTarget) -> None:
     result, document = _run(
         "--url", reference.url, "--check", "config", "--no-generic", "--rate-limit", "20/s",
