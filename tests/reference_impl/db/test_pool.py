@@ -99,3 +99,40 @@ async def test_the_server_starts_no_backend_once_the_pool_is_warm(backend: Backe
     backends, started_since = row
     assert 1 <= backends <= 3
     assert started_since == 0
+
+
+async def test_requests_cancelled_mid_flight_leave_the_pool_whole(backend: Backend) -> None:
+    # Clients that go away while their statement runs or while they wait for a
+    # connection: neither a connection nor a place in the pool may be lost with them.
+    app = create_app(
+        make_settings(
+            database_url=backend.database_url, redis_url=backend.redis_url, database_pool_size=2
+        )
+    )
+    async with app.router.lifespan_context(app):
+        database = cast(Runtime, app.state.runtime).database
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            email = "ada@example.com"
+            await client.post("/api/v1/users/", json={"email": email, "password": "a" * 12})
+            login = await client.post(
+                "/api/v1/auth/login", data={"username": email, "password": "a" * 12}
+            )
+            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            for round_ in range(5):
+                tasks = [
+                    asyncio.create_task(client.get("/api/v1/items/", headers=headers))
+                    for _ in range(12)
+                ]
+                # Cancelled at different points: before, while and after they borrow.
+                for _ in range(round_):
+                    await asyncio.sleep(0)
+                for task in tasks[::2]:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+            assert database.pool.open <= 2
+            answers = await asyncio.wait_for(
+                asyncio.gather(*(client.get("/api/v1/items/", headers=headers) for _ in range(8))),
+                timeout=5,
+            )
+            assert {answer.status_code for answer in answers} == {200}
