@@ -69,7 +69,7 @@ class ConnectionPool:
             connection = self._idle.pop()
             if self._usable(connection):
                 return connection
-            await self._drop(connection)
+            await self.drop(connection)
         if self._open < self.size:
             self._open += 1
             return await self._new()
@@ -87,8 +87,7 @@ class ConnectionPool:
                 if given is not None:
                     await self.release(given)
                 else:
-                    self._open -= 1
-                    self._free_a_place()
+                    self._vacate()
             raise
         finally:
             if waiter in self._waiters:
@@ -101,7 +100,7 @@ class ConnectionPool:
         """Give a connection back: to the first waiter, else to the idle ones (closed
         instead if it is too old, or older than a connection the server ended)."""
         if not self._usable(connection):
-            await self._drop(connection)
+            await self.drop(connection)
             return
         while self._waiters:
             waiter = self._waiters.popleft()
@@ -111,8 +110,10 @@ class ConnectionPool:
         self._idle.append(connection)
 
     async def drop(self, connection: Connection) -> None:
-        """Close a lent connection whose state is unknown (its statement was cancelled)."""
-        await self._drop(connection)
+        """Close a connection (lent, or just taken from the idle ones), giving its place
+        to the first waiter."""
+        self._vacate()
+        await self._close(connection.driver)
 
     async def discard(self, connection: Connection) -> None:
         """Drop a connection the server ended, and every idle one opened before it."""
@@ -121,14 +122,14 @@ class ConnectionPool:
         stale = [c for c in self._idle if c.generation < self._generation]
         self._idle = [c for c in self._idle if c.generation >= self._generation]
         for dropped in (connection, *stale):
-            await self._drop(dropped)
+            await self.drop(dropped)
 
     async def close(self) -> None:
         """Close every idle connection; lent ones are closed as they come back."""
         self._generation += 1
         idle, self._idle = self._idle, []
         for connection in idle:
-            await self._drop(connection)
+            await self.drop(connection)
 
     def _usable(self, connection: Connection) -> bool:
         return (
@@ -141,22 +142,16 @@ class ConnectionPool:
         try:
             driver = await self._connect()
         except BaseException:
-            self._open -= 1
-            self._free_a_place()
+            self._vacate()
             raise
         return Connection(driver, self._generation)
 
-    async def _drop(self, connection: Connection) -> None:
-        self._open -= 1
-        self._free_a_place()
-        await self._close(connection.driver)
-
-    def _free_a_place(self) -> None:
-        # The first waiter opens a connection in the place just freed, counted for it
-        # now so that no newcomer takes it first.
+    def _vacate(self) -> None:
+        # A place is given up: the first waiter takes it over (and opens a connection in
+        # it), so that no newcomer takes it first; with no waiter it is free.
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
-                self._open += 1
                 waiter.set_result(None)
                 return
+        self._open -= 1
