@@ -15,9 +15,10 @@ from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from .errors import InvalidAccessToken, SuperuserRequired
-from .repositories.accounts import Account, Caller, read_account
+from .repositories.accounts import Account, Caller
 from .runtime import Runtime
 from .services.auth import AuthService
+from .services.callers import active_account
 from .services.items import ItemService
 from .services.users import UserService
 from .settings import Settings
@@ -70,12 +71,8 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 async def get_current_user(request: Request) -> Account:
     """The account of the bearer access token, read afresh on every request, so that a
     deactivated or deleted account stops working at once."""
-    caller = _bearer_caller(request)
     runtime: Runtime = request.app.state.runtime
-    account = await read_account(runtime.database, caller.id)
-    if account is None or not account.is_active:
-        raise InvalidAccessToken()
-    return account
+    return await active_account(runtime.database, _bearer_caller(request))
 
 
 CurrentUser = Annotated[Account, Depends(get_current_user)]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from generated.models import ItemCreate, ItemList, ItemResponse, ItemUpdate
 
 from ..db.engine import Database
@@ -11,21 +9,7 @@ from ..db.types import utc_now
 from ..errors import InvalidAccessToken, ItemNotFound
 from ..repositories.accounts import Caller, read_account
 from ..repositories.items import ItemRepository
-
-
-class _AccountFlags(Protocol):
-    @property
-    def is_active(self) -> bool: ...
-    @property
-    def is_superuser(self) -> bool: ...
-
-
-def _may_act(state: _AccountFlags | None) -> _AccountFlags:
-    # The caller's account, read by the operation's statement: gone or deactivated, the
-    # token no longer speaks for anyone.
-    if state is None or not state.is_active:
-        raise InvalidAccessToken()
-    return state
+from .callers import AccountFlags, may_act
 
 
 class ItemService:
@@ -77,7 +61,7 @@ class ItemService:
             return await self.get(caller, item_id)
         values["updated_at"] = utc_now()
         item = await self.items.update_own(item_id, caller_id=caller.id, values=values)
-        if item is None and self._reaches_all(await self._account(caller)):
+        if item is None and self._reaches_all(await read_account(self.database, caller.id)):
             item = await self.items.update(item_id, values=values)
         if item is None:
             raise ItemNotFound()
@@ -86,18 +70,16 @@ class ItemService:
     async def delete(self, caller: Caller, item_id: int) -> None:
         """Delete an item the caller may see."""
         deleted = await self.items.delete_own(item_id, caller_id=caller.id)
-        if not deleted and self._reaches_all(await self._account(caller)):
+        if not deleted and self._reaches_all(await read_account(self.database, caller.id)):
             deleted = await self.items.delete(item_id)
         if not deleted:
             raise ItemNotFound()
 
-    def _reaches_all(self, account: _AccountFlags | None) -> bool:
+    def _reaches_all(self, account: AccountFlags | None) -> bool:
         """Whether the caller reaches everyone's items (a superuser does); 401 for an
-        account that is gone or deactivated."""
-        return _may_act(account).is_superuser
+        account that is gone or deactivated.
 
-    async def _account(self, caller: Caller) -> _AccountFlags | None:
-        # A write of the caller's own item changed nothing: the account is read to tell a
-        # gone or inactive caller (401) from someone else's item or none (404), and to let
-        # a superuser reach everyone's.
-        return await read_account(self.database, caller.id)
+        When a write of the caller's own item changed nothing, the account is read on its
+        own to tell a gone or inactive caller (401) from someone else's item or none (404).
+        """
+        return may_act(account).is_superuser

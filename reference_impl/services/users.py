@@ -17,9 +17,10 @@ from ..errors import (
     SuperuserRequired,
     UserNotFound,
 )
-from ..repositories.accounts import Account, Caller, read_account
+from ..repositories.accounts import Account, Caller
 from ..repositories.refresh_tokens import RefreshTokenRepository
 from ..repositories.users import UserRepository
+from .callers import active_account
 from .passwords import Passwords
 
 
@@ -76,7 +77,7 @@ class UserService:
         """
         own = caller.id == user_id
         if not own:
-            _may_reach(await self._account(caller), user_id)
+            _may_reach(await active_account(self.database, caller), user_id)
         changes = data.model_fields_set
         values: dict[str, Any] = {}
         if "email" in changes and data.email is not None:
@@ -87,7 +88,7 @@ class UserService:
             # Hashed before the transaction: no connection waits on the hash.
             values["hashed_password"] = await self.passwords.hash(data.password)
         if not values:
-            return await self.get(await self._account(caller), user_id)
+            return await self.get(await active_account(self.database, caller), user_id)
         try:
             if "hashed_password" not in values:
                 updated = await self.users.update(self.database, user_id, values, active=own)
@@ -111,12 +112,6 @@ class UserService:
             deleted = await self.users.delete_with_dependents(transaction, user_id)
         if not deleted:
             raise UserNotFound()
-
-    async def _account(self, caller: Caller) -> Account:
-        account = await read_account(self.database, caller.id)
-        if account is None or not account.is_active:
-            raise InvalidAccessToken()
-        return account
 
 
 def _may_reach(caller: Account, user_id: int) -> None:
