@@ -12,7 +12,7 @@ from sqlalchemy import text
 from reference_impl.app import create_app
 from reference_impl.runtime import Runtime
 
-from ..conftest import Backend, make_settings
+from ..conftest import Api, Backend, make_settings
 
 POOL_SIZE = 4
 AT_ONCE = 40
@@ -45,12 +45,7 @@ async def test_concurrent_requests_wait_for_the_pool_and_open_no_more(backend: B
         runtime: Runtime = app.state.runtime
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            email = "ada@example.com"
-            await client.post("/api/v1/users/", json={"email": email, "password": "a" * 12})
-            login = await client.post(
-                "/api/v1/auth/login", data={"username": email, "password": "a" * 12}
-            )
-            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            _, headers = await Api(client).user("ada@example.com")
             created = await client.post("/api/v1/items/", json={"title": "t"}, headers=headers)
             item = f"/api/v1/items/{created.json()['id']}"
 
@@ -113,12 +108,7 @@ async def test_requests_cancelled_mid_flight_leave_the_pool_whole(backend: Backe
         database = cast(Runtime, app.state.runtime).database
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            email = "ada@example.com"
-            await client.post("/api/v1/users/", json={"email": email, "password": "a" * 12})
-            login = await client.post(
-                "/api/v1/auth/login", data={"username": email, "password": "a" * 12}
-            )
-            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            _, headers = await Api(client).user("ada@example.com")
             for round_ in range(5):
                 tasks = [
                     asyncio.create_task(client.get("/api/v1/items/", headers=headers))
