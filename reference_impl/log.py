@@ -33,46 +33,63 @@ def configure_logging(level: str) -> None:
     )
 
 
-# How long a line may wait in the buffer while the service runs.
+# How long a line may wait while the service runs.
 _FLUSH_SECONDS = 0.05
+# The loggers holding lines not yet written, for `flush_all`.
+_waiting: set[BatchedBytesLogger] = set()
 
 
 class BatchedBytesLogger:
-    """Writes each line to stdout's buffer and, while an event loop runs, flushes what
-    came in the last 50 ms at once: one `write` system call per batch rather than one per
-    request line. Warnings and errors, and every line outside an event loop (start-up, a
-    command), are flushed at once."""
+    """Keeps each line and, while an event loop runs, writes what came in the last
+    50 ms at once: one `write` system call per batch rather than one per request line,
+    whether or not stdout is buffered (`PYTHONUNBUFFERED`, usual in containers, leaves
+    it unbuffered). Warnings and errors, and every line outside an event loop (start-up,
+    a command), are written at once, with whatever waited before them."""
 
     def __init__(self, *_args: object) -> None:
         # Read now, not at import: test runners replace stdout.
         self._file: BinaryIO = sys.stdout.buffer
-        self._pending = False
+        self._lines: list[bytes] = []
 
     def msg(self, message: bytes) -> None:
-        """Write one line; flush it within `_FLUSH_SECONDS`."""
-        self._file.write(message + b"\n")
-        if self._pending:
-            return
+        """Keep one line; write it within `_FLUSH_SECONDS`."""
+        self._lines.append(message)
+        if len(self._lines) > 1:
+            return  # A write is already due.
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             self.flush()
             return
-        self._pending = True
+        _waiting.add(self)
         loop.call_later(_FLUSH_SECONDS, self.flush)
 
     def msg_now(self, message: bytes) -> None:
-        """Write one line and flush it (with whatever waits before it)."""
-        self._file.write(message + b"\n")
+        """Write one line now, after whatever waits before it."""
+        self._lines.append(message)
         self.flush()
 
     def flush(self) -> None:
-        """Write out what the buffer holds."""
-        self._pending = False
+        """Write out the lines kept."""
+        _waiting.discard(self)
+        if not self._lines:
+            return
+        lines, self._lines = self._lines, []
+        lines.append(b"")
+        data = memoryview(b"\n".join(lines))
         try:
+            # An unbuffered stream may take part of it (a pipe): write until all is out.
+            while data:
+                data = data[self._file.write(data) or len(data) :]
             self._file.flush()
         except ValueError:
             pass  # The stream was closed (a test runner's); nothing to write to.
 
     debug = info = msg
     warning = warn = error = critical = exception = fatal = msg_now
+
+
+def flush_all() -> None:
+    """Write out every line still kept (at shutdown: the loop that would have stops)."""
+    for logger in list(_waiting):
+        logger.flush()

@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match, Route
 from starlette.types import Receive, Scope, Send
 
 from .solver import Plan, Solved, Solver
@@ -121,6 +122,17 @@ class ContractRoute(APIRoute):
             else self.response_class
         )
         self.app = self._respond
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        # Starlette's matching, without `APIRoute`'s look-up of an included router's
+        # context (these routes are added to the app's router directly).
+        match, child_scope = Route.matches(self, scope)
+        if match is not Match.NONE:
+            child_scope["route"] = self
+        return match, child_scope
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await Route.handle(self, scope, receive, send)
 
     async def _respond(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = ContractRequest(scope, receive, send)
