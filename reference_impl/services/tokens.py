@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import jwt
+from jwt.algorithms import HMACAlgorithm
 
 from ..db.types import utc_now
 from ..settings import Settings
@@ -16,6 +17,11 @@ TokenType = Literal["access", "refresh"]
 _MAX_ID = 2**63 - 1
 _MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z, the last one datetime can hold.
 _REQUIRED = ["sub", "type", "iat", "exp", "jti"]
+_HASHES = {
+    "HS256": HMACAlgorithm.SHA256,
+    "HS384": HMACAlgorithm.SHA384,
+    "HS512": HMACAlgorithm.SHA512,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +46,40 @@ class IssuedToken:
 _VERIFIED_CACHE_SIZE = 4096
 
 
+class _DeploymentHMAC(HMACAlgorithm):
+    """PyJWT's HMAC, with the deployment's key checked once.
+
+    PyJWT checks the key on every token it signs or verifies: that it is not shaped like
+    a PEM, SSH or DER public key, nor like a JWK (a JSON parse attempt). The key is the
+    deployment's own and never changes, so the check is made here, once, and its result
+    kept; any other key is checked as PyJWT always does.
+    """
+
+    def __init__(self, hash_alg: Any, key: str) -> None:
+        super().__init__(hash_alg)
+        self._key = key
+        self._prepared = super().prepare_key(key)
+
+    def prepare_key(self, key: str | bytes) -> bytes:
+        if key is self._key:
+            return self._prepared
+        return super().prepare_key(key)
+
+
 class Tokens:
     """Issue and verify tokens signed with the deployment's key and algorithm."""
 
     def __init__(self, settings: Settings) -> None:
         self._key = settings.secret_key.get_secret_value()
         self._algorithm = settings.jwt_algorithm
+        # A PyJWT of its own, whose one algorithm is the deployment's, key checked once.
+        self._jwt = jwt.PyJWT()
+        signatures = self._jwt._jws
+        signatures.unregister_algorithm(self._algorithm)
+        signatures.register_algorithm(
+            self._algorithm,
+            _DeploymentHMAC(_HASHES[self._algorithm], self._key),
+        )
         self._lifetimes: dict[TokenType, timedelta] = {
             "access": timedelta(minutes=settings.access_token_expire_minutes),
             "refresh": timedelta(minutes=settings.refresh_token_expire_minutes),
@@ -66,7 +100,7 @@ class Tokens:
             "exp": expires_at,
             "jti": jti,
         }
-        encoded = jwt.encode(payload, self._key, algorithm=self._algorithm)
+        encoded = self._jwt.encode(payload, self._key, algorithm=self._algorithm)
         return IssuedToken(encoded, Claims(user_id, jti, expires_at))
 
     def verify_access(self, token: str) -> Claims | None:
@@ -95,7 +129,7 @@ class Tokens:
         """The claims of `token` if it is a well-formed, correctly signed `token_type`
         token (and unexpired, unless told otherwise); None for anything else."""
         try:
-            payload = jwt.decode(
+            payload = self._jwt.decode(
                 token,
                 self._key,
                 algorithms=[self._algorithm],
