@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -93,6 +94,10 @@ class ContractRoute(APIRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         super().__init__(path, endpoint, **kwargs)
+        # Starlette anchors the pattern with `$`, which also matches before a final
+        # newline: `/items/5%0A` would reach item 5, and `/items/%0A` the collection
+        # (a 405). `\Z` ends at the end of the path only.
+        self.path_regex = re.compile(self.path_regex.pattern.removesuffix("$") + r"\Z")
         self._plan = Plan.of(self.dependant)
         self._solver = Solver(
             self.dependency_overrides_provider, embed_body_fields=self._embed_body_fields

@@ -44,7 +44,11 @@ def _problems(document: dict[str, Any]) -> list[str]:
     problems = []
     for outcome in document.get("outcomes", []):
         if outcome["status"] in ("failed", "error"):
-            found = [f"{f['title']} / {f['seen']}" for f in outcome["failures"]]
+            # With the request: a failure that does not come back is then still diagnosable.
+            found = [
+                f"{f['title']} / {f['seen']} / {f.get('curl') or f.get('request')}"
+                for f in outcome["failures"]
+            ]
             problems.append(
                 f"{outcome['check_id']} on {outcome['operation']}: {found or outcome['reason']}"
             )

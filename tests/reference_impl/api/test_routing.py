@@ -219,3 +219,17 @@ async def test_other_methods_are_405_and_unknown_paths_404(method: str) -> None:
     app = _app(("POST", "/things", endpoint, 201))
     assert (await _call(app, method, "/things")).status_code == 405
     assert (await _call(app, "POST", "/nothing")).status_code == 404
+
+
+async def test_a_path_with_a_final_newline_is_no_route_s_path() -> None:
+    async def listing() -> dict[str, str]:
+        return {"list": "all"}
+
+    async def one(thing_id: int) -> dict[str, int]:
+        return {"id": thing_id}
+
+    app = _app(("GET", "/things/", listing, 200), ("PATCH", "/things/{thing_id:id}", one, 200))
+    assert (await _call(app, "PATCH", "/things/5")).json() == {"id": 5}
+    # Not item 5, and not the collection (which would answer 405 to a PATCH).
+    assert (await _call(app, "PATCH", "/things/5%0A")).status_code == 404
+    assert (await _call(app, "PATCH", "/things/%0A")).status_code == 404
