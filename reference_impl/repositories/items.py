@@ -114,6 +114,14 @@ def _item(row: Sequence[Any]) -> ItemResponse:
     return ItemResponse.model_validate(dict(zip(_COLUMNS, row, strict=True)))
 
 
+def _page(rows: Sequence[Sequence[Any]], start: int) -> ItemList:
+    # A page validated in one call, not one call per item; past the end of the page a
+    # row's item columns (from `start`) are NULL.
+    return ItemList.model_validate(
+        [dict(zip(_COLUMNS, row[start:], strict=True)) for row in rows if row[start] is not None]
+    )
+
+
 class ItemRepository:
     """Items, over the database's pool."""
 
@@ -149,14 +157,12 @@ class ItemRepository:
             return None, ItemList([]), 0
         # Each row is (active, superuser, total, *item); past the end, NULL item columns.
         caller = CallerState(bool(rows[0][0]), bool(rows[0][1]))
-        items = [_item(row[3:]) for row in rows if row[3] is not None]
-        return caller, ItemList(items), int(rows[0][2])
+        return caller, _page(rows, 3), int(rows[0][2])
 
     async def page(self, *, skip: int, limit: int) -> tuple[ItemList, int]:
         """A page of everyone's items ordered by id, and how many there are in all."""
         rows = await self.database.fetch_all(_PAGE_ALL, {"skip": skip, "limit": limit})
-        items = [_item(row[1:]) for row in rows if row[1] is not None]
-        return ItemList(items), int(rows[0][0])
+        return _page(rows, 1), int(rows[0][0])
 
     async def add(self, values: dict[str, Any], *, caller_id: int) -> ItemResponse | None:
         """Insert an item owned by the caller; None if the caller's account is gone or
