@@ -50,19 +50,22 @@ class BatchedBytesLogger:
         # Read now, not at import: test runners replace stdout.
         self._file: BinaryIO = sys.stdout.buffer
         self._lines: list[bytes] = []
+        # The loop a write is due on: a loop that ended before it (a test's) is not
+        # waited for.
+        self._due_on: asyncio.AbstractEventLoop | None = None
 
     def msg(self, message: bytes) -> None:
         """Keep one line; write it within `_FLUSH_SECONDS`."""
         self._lines.append(message)
-        if len(self._lines) > 1:
-            return  # A write is already due.
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             self.flush()
             return
-        _waiting.add(self)
-        loop.call_later(_FLUSH_SECONDS, self.flush)
+        if self._due_on is not loop:
+            self._due_on = loop
+            _waiting.add(self)
+            loop.call_later(_FLUSH_SECONDS, self.flush)
 
     def msg_now(self, message: bytes) -> None:
         """Write one line now, after whatever waits before it."""
@@ -72,6 +75,7 @@ class BatchedBytesLogger:
     def flush(self) -> None:
         """Write out the lines kept."""
         _waiting.discard(self)
+        self._due_on = None
         if not self._lines:
             return
         lines, self._lines = self._lines, []
