@@ -68,12 +68,14 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL: `sqlite+aiosqlite:///path.db` or "
         "`postgresql+asyncpg://user:password@host:5432/db`.",
     )
-    database_pool_size: int = Field(
-        default=20,
+    database_pool_size: int | None = Field(
+        default=None,
         ge=1,
         le=1000,
         description="Database connections per process, each kept open once made; a "
-        "statement that finds them all lent waits for one (up to 10 s, then 503).",
+        "statement that finds them all lent waits for one (up to 10 s, then 503). "
+        "Unset: 20 on PostgreSQL, 4 on SQLite (each SQLite connection is a thread, and "
+        "threads beyond the cores only contend for the interpreter).",
     )
     redis_url: str | None = Field(
         default=None,

@@ -51,6 +51,11 @@ _LOST_MESSAGES = (
 )
 # How long a request waits for a connection when every one is lent, then 503.
 _POOL_TIMEOUT = 10.0
+# Connections per process when DATABASE_POOL_SIZE is unset. On SQLite each connection is
+# a thread of its own: past a few, they only contend for the interpreter (at 20, the
+# p99 of an item list under 32 connections was 50 ms; at 4, 29 ms).
+_POSTGRES_POOL_SIZE = 20
+_SQLITE_POOL_SIZE = 4
 _PING: Executable = select(literal_column("1"))
 # Connections older than this are closed rather than lent (a pooler's or a firewall's
 # idle limit, a server's memory growth).
@@ -105,7 +110,7 @@ class Database(_Statements):
             self.driver.connect,
             self.driver.close,
             # One in-memory SQLite database is one connection's.
-            size=1 if self.driver.memory else settings.database_pool_size,
+            size=1 if self.driver.memory else _pool_size(settings),
             timeout=_POOL_TIMEOUT,
             recycle=_RECYCLE_SECONDS,
         )
@@ -410,6 +415,12 @@ class _Compiled:
             value if convert is None else convert(value)
             for value, convert in zip(row, self.processors, strict=True)
         )
+
+
+def _pool_size(settings: Settings) -> int:
+    if settings.database_pool_size is not None:
+        return settings.database_pool_size
+    return _SQLITE_POOL_SIZE if settings.is_sqlite else _POSTGRES_POOL_SIZE
 
 
 def connection_lost(exc: BaseException) -> bool:

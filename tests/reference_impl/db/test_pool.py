@@ -61,6 +61,23 @@ async def test_concurrent_requests_wait_for_the_pool_and_open_no_more(backend: B
             assert items.headers["x-total-count"] == str(1 + 2 * (AT_ONCE // 3))
 
 
+async def test_unset_the_pool_is_four_connections_on_sqlite_and_twenty_on_postgresql(
+    backend: Backend,
+) -> None:
+    app = create_app(make_settings(database_url=backend.database_url))
+    async with app.router.lifespan_context(app):
+        runtime: Runtime = app.state.runtime
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            _, headers = await Api(client).user("ada@example.com")
+            created = await client.post("/api/v1/items/", json={"title": "t"}, headers=headers)
+            item = f"/api/v1/items/{created.json()['id']}"
+            answers = await _burst(client, headers, item)
+        assert set(answers) <= {200, 201}
+        assert runtime.database.pool.size == (4 if runtime.settings.is_sqlite else 20)
+        assert 1 <= runtime.database.pool.open <= runtime.database.pool.size
+
+
 _OURS = "datname = current_database() AND application_name = 'reference_impl'"
 
 
