@@ -105,11 +105,7 @@ class ContractRoute(APIRoute):
         self._form = self.body_field is not None and isinstance(
             self.body_field.field_info, params.Form
         )
-        self._strict_content_type = (
-            self.strict_content_type.value
-            if isinstance(self.strict_content_type, DefaultPlaceholder)
-            else self.strict_content_type
-        )
+        self._strict_content_type: bool = _chosen(self.strict_content_type)
         # The endpoint's declared model, when it is a plain model class: an instance of
         # it needs no second validation before it is serialized.
         annotation = self.response_field.field_info.annotation if self.response_field else None
@@ -121,11 +117,15 @@ class ContractRoute(APIRoute):
         self._dump_json = self.response_field is not None and isinstance(
             self.response_class, DefaultPlaceholder
         )
-        self._response_class: type[Response] = (
-            self.response_class.value
-            if isinstance(self.response_class, DefaultPlaceholder)
-            else self.response_class
-        )
+        self._response_class: type[Response] = _chosen(self.response_class)
+        self._serialization: dict[str, Any] = {
+            "include": self.response_model_include,
+            "exclude": self.response_model_exclude,
+            "by_alias": self.response_model_by_alias,
+            "exclude_unset": self.response_model_exclude_unset,
+            "exclude_defaults": self.response_model_exclude_defaults,
+            "exclude_none": self.response_model_exclude_none,
+        }
         self.app = self._respond
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
@@ -201,19 +201,8 @@ class ContractRoute(APIRoute):
                 returned, errors = field.validate(returned, {}, loc=("response",))
                 if errors:
                     raise ResponseValidationError(errors=errors, body=returned)
-            options: dict[str, Any] = {
-                "include": self.response_model_include,
-                "exclude": self.response_model_exclude,
-                "by_alias": self.response_model_by_alias,
-                "exclude_unset": self.response_model_exclude_unset,
-                "exclude_defaults": self.response_model_exclude_defaults,
-                "exclude_none": self.response_model_exclude_none,
-            }
-            content = (
-                field.serialize_json(returned, **options)
-                if self._dump_json
-                else field.serialize(returned, **options)
-            )
+            serialize = field.serialize_json if self._dump_json else field.serialize
+            content = serialize(returned, **self._serialization)
         arguments: dict[str, Any] = {"background": solved.background}
         if status is not None:
             arguments["status_code"] = status
@@ -226,6 +215,12 @@ class ContractRoute(APIRoute):
         if sub is not None:
             response.headers.raw.extend(sub.headers.raw)
         return response
+
+
+def _chosen(value: Any) -> Any:
+    # A route option as FastAPI stores it: its default wrapped in a `DefaultPlaceholder`,
+    # or the value given.
+    return value.value if isinstance(value, DefaultPlaceholder) else value
 
 
 def _is_json(content_type: str) -> bool:

@@ -56,10 +56,8 @@ class Plan:
     call: Callable[..., Any]
     kind: Kind
     dependencies: tuple[Step, ...]
-    path_params: list[ModelField]
-    query_params: list[ModelField]
-    header_params: list[ModelField]
-    cookie_params: list[ModelField]
+    # The parameters it takes, by where they come from; only the places it reads.
+    params: tuple[tuple[str, list[ModelField]], ...]
     body_params: list[ModelField]
     request_name: str | None
     response_name: str | None
@@ -83,10 +81,16 @@ class Plan:
             call=call,
             kind=_kind(call),
             dependencies=tuple(Step.of(sub) for sub in dependant.dependencies),
-            path_params=dependant.path_params,
-            query_params=dependant.query_params,
-            header_params=dependant.header_params,
-            cookie_params=dependant.cookie_params,
+            params=tuple(
+                (source, fields)
+                for source, fields in (
+                    ("path", dependant.path_params),
+                    ("query", dependant.query_params),
+                    ("header", dependant.header_params),
+                    ("cookie", dependant.cookie_params),
+                )
+                if fields
+            ),
             body_params=dependant.body_params,
             request_name=dependant.request_param_name or dependant.http_connection_param_name,
             response_name=dependant.response_param_name,
@@ -212,16 +216,10 @@ class Solver:
             if step.name is not None:
                 values[step.name] = value
         request = solved.request
-        for fields, source in (
-            (plan.path_params, "path"),
-            (plan.query_params, "query"),
-            (plan.header_params, "header"),
-            (plan.cookie_params, "cookie"),
-        ):
-            if fields:
-                found, failed = request_params_to_args(fields, _received(request, source))
-                values.update(found)
-                errors.extend(failed)
+        for source, fields in plan.params:
+            found, failed = request_params_to_args(fields, _received(request, source))
+            values.update(found)
+            errors.extend(failed)
         if plan.body_params:
             found, failed = await request_body_to_args(
                 body_fields=plan.body_params,
