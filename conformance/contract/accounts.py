@@ -12,7 +12,8 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import schemas
+from . import patterns, schemas
+from .patterns import Match
 from .roles import TURNED_OFF, Credentials, RoleName, Roles
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def username_for(roles: Roles, text: str) -> str:
     for candidate in (text.lower(), re.sub(r"[^a-z0-9]", "", text.lower())):
         value = candidate[:high] if high else candidate
         value = value + "0" * max(0, low - len(value))
-        if not isinstance(pattern, str) or re.search(pattern, value):
+        if not isinstance(pattern, str) or patterns.search(pattern, value) is not Match.NOT_FOUND:
             return value
     return value
 

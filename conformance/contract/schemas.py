@@ -11,6 +11,9 @@ import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from . import patterns
+from .patterns import Match
+
 __all__ = [
     "Member",
     "integer_range",
@@ -227,12 +230,8 @@ def _string(schema: dict[str, Any], hint: str) -> str:
     pattern = schema.get("pattern")
     for candidate in candidates:
         value = _fit(candidate, low, high)
-        if isinstance(pattern, str):
-            try:
-                if re.search(pattern, value) is None:
-                    continue
-            except re.error:
-                return value
+        if isinstance(pattern, str) and patterns.search(pattern, value) is Match.NOT_FOUND:
+            continue
         return value
     return _fit(candidates[-1], low, high)
 

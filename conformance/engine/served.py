@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
-import yaml
 
 from ..contract import Contract, build_contract
+from ..contract.loader import parse_document
 from ..errors import SpecError
 from .http import TargetClient
 
@@ -119,12 +119,7 @@ class ServedDocument:
         if response.status_code != 200:
             return None
         try:
-            document = yaml.safe_load(response.text)
-        except yaml.YAMLError:
-            return None
-        if not isinstance(document, dict):
-            return None
-        try:
+            document = parse_document(response.text, source=where)
             contract = build_contract(document, source=where)
         except SpecError:
             return None

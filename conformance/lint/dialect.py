@@ -3,12 +3,18 @@
 jsonschema raises (TypeError, AttributeError, ...) when a schema it is given is itself
 malformed, so a value is only judged against a schema that is sound: it and every schema
 it references pass the 2020-12 metaschema, and every reference resolves. An unsound schema
-is reported by `oas-schema` and `invalid-ref`, not here.
+is reported by `oas-schema` and `invalid-ref`, not here. Each schema of the document is
+checked against the metaschema once, however many others reference it.
+
+A `pattern` is matched with a time limit (`contract.patterns`): one that backtracks
+without end on a value is reported, not waited for.
 """
 
 from __future__ import annotations
 
 import re
+import weakref
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -19,15 +25,18 @@ from jsonschema.exceptions import (  # type: ignore[import-untyped]
     ValidationError,
     best_match,
 )
+from jsonschema.validators import extend  # type: ignore[import-untyped]
 from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from ..contract import patterns
 from ..contract.document import Spec
+from ..contract.patterns import Match
 from ..contract.tree import JsonPath, json_pointer, node_at, render_path
 from ..contract.walk import subschemas
 
-__all__ = ["METASCHEMA", "ValidationError", "ValueJudge", "best_match", "clip"]
+__all__ = ["METASCHEMA", "ValidationError", "ValueJudge", "best_match", "clip", "judge"]
 
 METASCHEMA = Draft202012Validator(
     Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
@@ -47,6 +56,45 @@ def clip(message: str) -> str:
     return message if len(message) <= _MESSAGE_LIMIT else message[: _MESSAGE_LIMIT - 1] + "…"
 
 
+def _bounded_pattern(
+    validator: Any, pattern: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    # JSON Schema's `pattern`, on the bounded engine; a pattern that does not compile is
+    # the metaschema's to report (format "regex"), so it judges nothing here.
+    if not validator.is_type(instance, "string") or not isinstance(pattern, str):
+        return
+    found = patterns.search(pattern, instance)
+    if found is Match.NOT_FOUND:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+    elif found is Match.TOO_SLOW:
+        yield ValidationError(
+            f"the pattern {pattern!r} backtracks catastrophically: matching it ran past "
+            f"{patterns.LIMIT} s and was given up (clients' regex engines may hang on it)"
+        )
+
+
+def _type_or_nullable(
+    validator: Any, types: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    # OpenAPI 3.0 writes "or null" as `nullable: true` beside the type.
+    if instance is None and schema.get("nullable") is True:
+        return
+    yield from _TYPE(validator, types, instance, schema)
+
+
+_TYPE = Draft202012Validator.VALIDATORS["type"]
+_Validator = extend(Draft202012Validator, {"pattern": _bounded_pattern, "type": _type_or_nullable})
+
+_JUDGES: weakref.WeakKeyDictionary[Spec, ValueJudge] = weakref.WeakKeyDictionary()
+
+
+def judge(spec: Spec) -> ValueJudge:
+    """The one `ValueJudge` of `spec`, shared by every rule that judges values."""
+    if spec not in _JUDGES:
+        _JUDGES[spec] = ValueJudge(spec)
+    return _JUDGES[spec]
+
+
 class ValueJudge:
     """Judges values (examples, defaults) against the schemas of one document."""
 
@@ -55,13 +103,16 @@ class ValueJudge:
         resource = DRAFT202012.create_resource(spec.root)
         self.registry: Registry[Any] = Registry().with_resource(_DOCUMENT_URI, resource)
         self._sound: dict[JsonPath, bool] = {}
+        # Per schema: whether it passes the metaschema, and the schemas it references.
+        self._valid: dict[JsonPath, bool] = {}
+        self._refs: dict[JsonPath, list[JsonPath] | None] = {}
 
     def problem(self, value: Any, schema_path: JsonPath) -> str | None:
         """Why `value` does not match the schema at `schema_path`; None if it does, or if
         that schema is too broken to judge anything."""
         if not self.is_sound(schema_path):
             return None
-        validator = Draft202012Validator(
+        validator = _Validator(
             # Percent-encoded, since a `$ref` fragment is URI-decoded before it is split.
             {"$ref": f"{_DOCUMENT_URI}#{quote(json_pointer(schema_path), safe='/~')}"},
             registry=self.registry,
@@ -88,19 +139,38 @@ class ValueJudge:
         pending, seen = [start], set()
         while pending:
             path = pending.pop()
-            if path in seen:
+            if path in seen or self._sound.get(path):
                 continue
             seen.add(path)
-            node = node_at(self.spec.root, path)
-            if isinstance(node, bool):
-                continue
-            if not isinstance(node, dict) or not METASCHEMA.is_valid(node):
+            if not self._valid_here(path):
                 return False
-            for found in subschemas(node, path):
+            targets = self._references(path)
+            if targets is None:
+                return False
+            pending.extend(targets)
+        # Everything `start` reaches was reached from here, and is sound too.
+        self._sound.update(dict.fromkeys(seen, True))
+        return True
+
+    def _valid_here(self, path: JsonPath) -> bool:
+        if path not in self._valid:
+            node = node_at(self.spec.root, path)
+            self._valid[path] = isinstance(node, bool) or (
+                isinstance(node, dict) and METASCHEMA.is_valid(node)
+            )
+        return self._valid[path]
+
+    def _references(self, path: JsonPath) -> list[JsonPath] | None:
+        """The paths of the schemas the one at `path` references; None if one dangles."""
+        if path not in self._refs:
+            targets: list[JsonPath] = []
+            for found in subschemas(node_at(self.spec.root, path), path):
                 ref = found.node.get("$ref")
                 target = self.spec.lookup(ref) if isinstance(ref, str) else None
                 if ref is not None and target is None:
-                    return False
+                    self._refs[path] = None
+                    return None
                 if target is not None:
-                    pending.append(target[1])
-        return True
+                    targets.append(target[1])
+            self._refs[path] = targets
+        return self._refs[path]

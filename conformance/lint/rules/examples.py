@@ -7,7 +7,7 @@ from typing import Any
 
 from ...contract.document import Spec
 from ...contract.tree import JsonPath, as_map
-from ..dialect import ValueJudge
+from ..dialect import judge
 from ..findings import Severity
 from ..registry import Violation, rule
 
@@ -20,7 +20,7 @@ from ..registry import Violation, rule
 )
 def valid_schema_example(spec: Spec) -> Iterator[Violation]:
     """Schema-level examples and defaults that their own schema rejects."""
-    checker = ValueJudge(spec)
+    checker = judge(spec)
     for found in spec.locations.all_schemas():
         values: list[tuple[Any, JsonPath]] = []
         examples = found.node.get("examples")
@@ -44,7 +44,7 @@ def valid_schema_example(spec: Spec) -> Iterator[Violation]:
 )
 def valid_media_example(spec: Spec) -> Iterator[Violation]:
     """Media-type, parameter and header examples that their schema rejects."""
-    checker = ValueJudge(spec)
+    checker = judge(spec)
     where = spec.locations
     for found in [*where.media_types, *where.parameters, *where.headers]:
         if "schema" not in found.node:
