@@ -46,6 +46,8 @@ class Spec:
     def __init__(self, document: Mapping[str, Any]) -> None:
         """Wrap a document that `structure_problem` accepted; keys are made strings."""
         self.root: dict[str, Any] = with_string_keys(dict(document))
+        # What each `$ref` resolves to, fully dereferenced: see `dereference`.
+        self._resolved: dict[str, Any] = {}
 
     def lookup(self, ref: str) -> tuple[Any, JsonPath] | None:
         """The node a local `$ref` (`#/...`) names and its path; None if it names nothing."""
@@ -89,26 +91,46 @@ class Spec:
             node, path = target
         return node, path
 
-    def dereference(self, node: Any, _seen: frozenset[str] = frozenset()) -> Any:
-        """A copy of `node` with every local `$ref` in it replaced by what it names.
+    def dereference(self, node: Any) -> Any:
+        """`node` with every local `$ref` in it replaced by what it names.
 
-        A reference back into itself (a recursive schema) becomes `{}`, which accepts
-        anything: enough for the questions the model asks, and it cannot loop.
+        Each `$ref` is resolved once per document and the result shared by every place
+        that names it, so densely linked schemas cost memory in proportion to the
+        document, not to the number of paths through it. The result is read-only: it
+        shares objects with other results. A reference back into itself (a recursive
+        schema) becomes `{}`, which accepts anything: enough for the questions the model
+        asks, and nothing that walks the result can loop.
         """
+        return self._dereference(node, set())
+
+    def _dereference(self, node: Any, active: set[str]) -> Any:
         if isinstance(node, list):
-            return [self.dereference(item, _seen) for item in node]
+            return [self._dereference(item, active) for item in node]
         if not isinstance(node, dict):
             return node
         ref = node.get("$ref")
-        if isinstance(ref, str):
-            target = None if ref in _seen else self.lookup(ref)
-            if target is None:
-                return {}
-            # Siblings of `$ref` (3.1 allows a description beside it) are kept.
-            resolved = self.dereference(target[0], _seen | {ref})
-            siblings = {key: value for key, value in node.items() if key != "$ref"}
-            return {**resolved, **siblings} if isinstance(resolved, dict) else resolved
-        return {key: self.dereference(value, _seen) for key, value in node.items()}
+        if not isinstance(ref, str):
+            return {key: self._dereference(value, active) for key, value in node.items()}
+        resolved = self._target(ref, active)
+        # Siblings of `$ref` (3.1 allows a description beside it) are kept.
+        siblings = {key: value for key, value in node.items() if key != "$ref"}
+        if siblings and isinstance(resolved, dict):
+            return {**resolved, **self._dereference(siblings, active)}
+        return resolved
+
+    def _target(self, ref: str, active: set[str]) -> Any:
+        if ref in self._resolved:
+            return self._resolved[ref]
+        target = None if ref in active else self.lookup(ref)
+        if target is None:
+            return {}
+        active.add(ref)
+        try:
+            resolved = self._dereference(target[0], active)
+        finally:
+            active.discard(ref)
+        self._resolved[ref] = resolved
+        return resolved
 
     def resolved_map(self, node: Any, path: JsonPath) -> tuple[dict[str, Any], JsonPath]:
         """`resolve`, keeping only a mapping (an empty one for anything else)."""

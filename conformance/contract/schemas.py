@@ -24,6 +24,7 @@ __all__ = [
     "required",
     "sample",
     "string_length",
+    "subschemas",
     "types",
 ]
 
@@ -123,6 +124,30 @@ def members(schema: Any, value: Any, path: str = "") -> Iterator[Member]:
         items = inner.get("items")
         for index, item in enumerate(value):
             yield from members(items if isinstance(items, dict) else {}, item, f"{path}[{index}]")
+
+
+def subschemas(schema: Any) -> Iterator[dict[str, Any]]:
+    """`schema` and every schema nested in it (properties, items, compositions), each once.
+
+    The model's schemas share what a `$ref` names (`Spec.dereference`), so a tree walk
+    would meet a densely linked schema once per path to it, which grows exponentially;
+    this walk meets each distinct schema once. Each yielded schema is as written, and
+    also merged with its `allOf` (`object_schema`) where it has one.
+    """
+    seen: set[int] = set()
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, dict) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        inner = object_schema(node)
+        yield inner
+        pending += properties(inner).values()
+        pending += [inner.get("items"), inner.get("additionalProperties")]
+        for key in ("anyOf", "oneOf", "allOf"):
+            options = node.get(key)
+            pending += options if isinstance(options, list) else []
 
 
 def string_length(schema: Any) -> tuple[int, int | None]:

@@ -433,14 +433,7 @@ def _is_timestamp(schema: Any) -> bool:
 
 def _has_timestamp(schema: Any) -> bool:
     """Whether a date-time is documented anywhere in the schema."""
-    if not isinstance(schema, dict):
-        return False
-    inner = schemas.object_schema(schema)
-    if _is_timestamp(inner):
-        return True
-    children = [*schemas.properties(inner).values(), inner.get("items")]
-    children += [*(schema.get("anyOf") or []), *(schema.get("oneOf") or [])]
-    return any(_has_timestamp(child) for child in children)
+    return any(_is_timestamp(inner) for inner in schemas.subschemas(schema))
 
 
 def _timestamped(contract: Contract) -> list[Asked]:
