@@ -37,9 +37,7 @@ def _dense() -> dict[str, Any]:
             "/things/{id}": {
                 "get": {
                     "operationId": "readThing",
-                    "parameters": [
-                        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-                    ],
+                    "parameters": [{"name": "id", "in": "path", "required": True}],
                     "responses": {
                         "200": {
                             "description": "ok",
