@@ -1,6 +1,8 @@
 """The contract model: one spec, loaded once, `$ref`s resolved once, shared by every consumer.
 
 loader.py     read a document (bundled, file or URL)
+swagger2.py   a Swagger 2.0 document converted to OpenAPI 3.0.3, for every consumer
+              (swagger2_nodes.py: its schemas, `$ref`s and copies)
 tree.py       the raw YAML tree; document.py  the raw view with `$ref` lookups (lint)
 model.py      `Contract`: typed operations, parameters, bodies, responses, security
 roles.py      sign-up, token, refresh, logout, ... inferred (or set in conformance.toml)
