@@ -38,30 +38,68 @@ def root() -> None:
 
 @app.command()
 def generate(
+    spec: Annotated[
+        str | None,
+        typer.Option(
+            help="An OpenAPI 3 document, a path or URL (default: the bundled spec/openapi.yaml)."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(help="With --spec: a .py file for one module, or a folder for a package."),
+    ] = None,
+    pyproject: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --spec: a pyproject.toml (or its folder) whose \\[tool.datamodel-codegen] "
+            "options win over the defaults."
+        ),
+    ] = None,
     check: Annotated[
-        bool, typer.Option("--check", help="Change nothing; exit 1 if generated/ is stale.")
+        bool, typer.Option("--check", help="Change nothing; exit 1 listing the stale files.")
     ] = False,
     project: Annotated[
         Path | None,
         typer.Option(help="The project checkout (default: the nearest one above the cwd)."),
     ] = None,
 ) -> None:
-    """Regenerate the Pydantic models in generated/ from spec/openapi.yaml."""
-    from .generate import find_project_root
+    """Regenerate generated/ from spec/openapi.yaml, or make the models of any OpenAPI spec."""
+    from .errors import UsageError
+    from .generate import find_project_root, generate_spec
     from .generate import generate as run_generator
 
-    root = find_project_root(project)
-    result = run_generator(root, check=check)
+    if spec is None:
+        if output is not None or pyproject is not None:
+            raise UsageError("--output and --pyproject go with --spec", hint="add --spec PATH|URL")
+        result = run_generator(find_project_root(project), check=check)
+        target, source, again = "generated/", "spec/openapi.yaml", "conformance generate"
+    else:
+        if output is None:
+            raise UsageError("--spec needs --output", hint="a .py file or a folder")
+        if project is not None:
+            raise UsageError("--project is for the bundled spec", hint="drop it with --spec")
+        result = generate_spec(spec, output, pyproject=pyproject, check=check)
+        target, source = str(output), spec
+        again = f"conformance generate --spec {spec} --output {output}"
+    # The generator's warnings quote the document, so Rich must not read markup in them.
+    for warning in result.warnings[:_WARNINGS_SHOWN]:
+        err_console.print(f"warning: {warning}", markup=False, emoji=False)
+    if len(result.warnings) > _WARNINGS_SHOWN:
+        err_console.print(f"({len(result.warnings) - _WARNINGS_SHOWN} more warnings)")
+    changed = ", ".join(str(path) for path in result.changed)
     if check:
         if result.changed:
-            stale = ", ".join(str(path) for path in result.changed)
-            err_console.print(f"stale: {stale} (run `conformance generate`)")
+            err_console.print(f"stale: {changed} (run `{again}`)", markup=False)
             raise typer.Exit(1)
-        out_console.print("generated/ is up to date with spec/openapi.yaml")
+        out_console.print(f"{target} is up to date with {source}", markup=False)
     elif result.changed:
-        out_console.print("regenerated: " + ", ".join(str(path) for path in result.changed))
+        out_console.print(f"regenerated: {changed}", markup=False)
     else:
-        out_console.print("generated/ was already up to date")
+        out_console.print(f"{target} was already up to date", markup=False)
+
+
+# Enough to see what a spec's warnings are about, few enough to see the result after them.
+_WARNINGS_SHOWN = 10
 
 
 @app.command()
