@@ -22,6 +22,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+# Rich reads every help text as markup, where `[name]` is a style that vanishes: help that
+# shows TOML tables (`[roles]`) goes through `escape`.
 # The contract a subcommand reads: `--spec PATH|URL`, the bundled one by default.
 SpecOption = Annotated[
     str | None,
@@ -176,7 +178,9 @@ def load(
     spec: SpecOption = None,
     config: Annotated[
         Path | None,
-        typer.Option(help="[roles] and [[identity]] (default: ./conformance.toml when it exists)."),
+        typer.Option(
+            help=escape("[roles] and [[identity]] (default: ./conformance.toml when it exists).")
+        ),
     ] = None,
     seed: Annotated[int, typer.Option(help="The seed of the request bodies and choices.")] = 0,
 ) -> None:
@@ -296,8 +300,10 @@ def run(
     config: Annotated[
         Path | None,
         typer.Option(
-            help="The configuration file: waivers, [roles], [[identity]] "
-            "(default: ./conformance.toml when it exists)."
+            help=escape(
+                "The configuration file: waivers, [roles], [[identity]] "
+                "(default: ./conformance.toml when it exists)."
+            )
         ),
     ] = None,
     check: Annotated[
