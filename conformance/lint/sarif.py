@@ -98,7 +98,7 @@ def _result(finding: Finding, rule_index: int, uri: str, lines: LineIndex) -> di
                     "artifactLocation": {"uri": uri, "index": 0},
                     "region": {"startLine": lines.line(finding.json_path)},
                 },
-                "logicalLocations": [{"fullyQualifiedName": finding.path, "kind": "member"}],
+                "logicalLocations": [{"fullyQualifiedName": finding.path}],
             }
         ],
     }
