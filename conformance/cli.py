@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from .errors import ConformanceError
 
@@ -21,6 +22,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+# Rich reads every help text as markup, where `[name]` is a style that vanishes: help that
+# shows TOML tables (`[roles]`) goes through `escape`.
 # The contract a subcommand reads: `--spec PATH|URL`, the bundled one by default.
 SpecOption = Annotated[
     str | None,
@@ -113,21 +116,55 @@ def lint(
     ] = None,
     output_format: Annotated[
         str,
-        typer.Option("--format", help="text: one line per finding; json: a JSON list."),
+        typer.Option(
+            "--format",
+            help="text: one line per finding; json: a JSON list; sarif: SARIF 2.1.0, for code "
+            "scanning.",
+        ),
     ] = "text",
+    ruleset: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A rule set to run, repeatable: recommended, owasp, contract or all "
+            "(default: recommended, plus contract on the bundled spec). Validity rules "
+            "always run.",
+            show_default=False,
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            help=escape(
+                "The configuration file: [lint] rulesets and [lint.rules] severities "
+                "(default: ./conformance.toml when it exists)."
+            )
+        ),
+    ] = None,
 ) -> None:
-    """Check the contract: OpenAPI validity, then the reviewer rules; exit 1 on any error."""
-    from .contract import load_document
+    """Check a contract: OpenAPI validity, then the chosen rule sets; exit 1 on any error."""
+    from .contract.lines import LineIndex
+    from .contract.loader import DEFAULT_SPEC, is_bundled, parse_document, read_source
     from .errors import UsageError
     from .lint import lint_document
+    from .lint.config import cli_rulesets, load_lint_config
+    from .lint.formats import document_formats
     from .lint.report import has_errors, text_lines, to_json
+    from .lint.sarif import artifact_uri, to_sarif
 
-    if output_format not in ("text", "json"):
-        raise UsageError(f"unknown --format {output_format!r}", hint="use text or json")
-    findings = lint_document(load_document(spec))
+    if output_format not in ("text", "json", "sarif"):
+        raise UsageError(f"unknown --format {output_format!r}", hint="use text, json or sarif")
+    settings = load_lint_config(config).with_rulesets(cli_rulesets(ruleset))
+    text = read_source(spec)
+    document = parse_document(text, source=str(spec or DEFAULT_SPEC))
+    bundled = is_bundled(spec)
+    findings = lint_document(document, settings, bundled=bundled)
     # Findings quote the document, so Rich must not read `[...]` or `:name:` in them.
     if output_format == "json":
         out_console.print(to_json(findings), markup=False, emoji=False)
+    elif output_format == "sarif":
+        ran = settings.active(formats=document_formats(document), bundled=bundled)
+        sarif = to_sarif(findings, ran, uri=artifact_uri(spec), lines=LineIndex(text))
+        out_console.print(sarif, markup=False, emoji=False)
     else:
         for line in text_lines(findings):
             out_console.print(line, markup=False, emoji=False)
@@ -179,7 +216,9 @@ def load(
     spec: SpecOption = None,
     config: Annotated[
         Path | None,
-        typer.Option(help="[roles] and [[identity]] (default: ./conformance.toml when it exists)."),
+        typer.Option(
+            help=escape("[roles] and [[identity]] (default: ./conformance.toml when it exists).")
+        ),
     ] = None,
     seed: Annotated[int, typer.Option(help="The seed of the request bodies and choices.")] = 0,
 ) -> None:
@@ -229,17 +268,16 @@ def inspect(
     """Show what a run finds in a spec: roles, resources, and the checks per operation."""
     import json
 
+    from .config import find_config
     from .contract import load_contract
-    from .engine.settings import CONFIG_FILE, load_config
+    from .engine.settings import load_config
     from .errors import UsageError
     from .inspect import describe, text_lines
 
     if output_format not in ("text", "json"):
         raise UsageError(f"--format {output_format!r} is not a format", hint="text or json")
-    path = config if config is not None else Path.cwd() / CONFIG_FILE
-    if config is not None and not config.is_file():
-        raise UsageError(f"--config {config}: no such file")
-    _, roles, identities = load_config(path) if path.is_file() else ((), {}, ())
+    path = find_config(config)
+    _, roles, identities = load_config(path) if path is not None else ((), {}, ())
     contract = load_contract(spec, role_overrides=roles)
     model = describe(contract, has_admin=admin, identities=len(identities))
     if output_format == "json":
@@ -300,8 +338,10 @@ def run(
     config: Annotated[
         Path | None,
         typer.Option(
-            help="The configuration file: waivers, [roles], [[identity]] "
-            "(default: ./conformance.toml when it exists)."
+            help=escape(
+                "The configuration file: waivers, [roles], [[identity]] "
+                "(default: ./conformance.toml when it exists)."
+            )
         ),
     ] = None,
     check: Annotated[

@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import tomllib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from ..config import CONFIG_FILE, find_config, read_config
 from ..errors import ConfigError, UsageError, WaiverError
 from .catalogue import load_checks
 from .registry import REGISTRY, Family, renamed_hint
@@ -31,7 +31,6 @@ __all__ = [
     "parse_rate_limit",
 ]
 
-CONFIG_FILE = "conformance.toml"
 ADMIN_EMAIL_ENV = "CONFORMANCE_ADMIN_EMAIL"
 ADMIN_PASSWORD_ENV = "CONFORMANCE_ADMIN_PASSWORD"
 
@@ -210,12 +209,7 @@ def load_settings(
                 f"--check {name!r} names no check or family{renamed_hint(name)}",
                 hint="see docs/checks.md",
             )
-    config_path = config
-    if config_path is None:
-        candidate = (cwd or Path.cwd()) / CONFIG_FILE
-        config_path = candidate if candidate.is_file() else None
-    elif not config_path.is_file():
-        raise UsageError(f"--config {config_path}: no such file")
+    config_path = find_config(config, cwd)
     if served_spec is not None and not served_spec.startswith(("http://", "https://", "/")):
         raise UsageError(
             f"--served-spec {served_spec!r} is neither a URL nor a path on the target",
@@ -247,27 +241,14 @@ def load_settings(
     )
 
 
-_CONFIG_KEYS = ("waiver", "roles", "identity")
 _IDENTITY_KEYS = {"name", "username", "email", "password", "token"}
 
 
 def load_config(
     path: Path,
 ) -> tuple[tuple[Waiver, ...], dict[str, str], tuple[ConfiguredIdentity, ...]]:
-    """Read conformance.toml: `[[waiver]]`, `[roles]` and `[[identity]]`."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path=str(path)) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from exc
-    unknown = sorted(set(data) - set(_CONFIG_KEYS))
-    if unknown:
-        raise ConfigError(
-            f"unknown settings: {', '.join(unknown)}",
-            path=str(path),
-            hint="known: " + ", ".join(_CONFIG_KEYS),
-        )
+    """Read conformance.toml: `[[waiver]]`, `[roles]` and `[[identity]]` (`[lint]` is lint's)."""
+    data = read_config(path)
     return load_waivers(data, path), _roles(data, path), _identities(data, path)
 
 

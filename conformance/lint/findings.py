@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+from ..contract.tree import JsonPath
 
 __all__ = ["Finding", "Severity"]
 
 
 class Severity(StrEnum):
-    """How bad a finding is: an error fails `conformance lint` (exit 1), a warning does not."""
+    """How bad a finding is, Spectral's four levels: only an error fails `conformance lint`.
+
+    `error`: the document breaks clients or tools; `warning`: advice worth following;
+    `info` and `hint`: notes a reviewer may skip.
+    """
 
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
+    HINT = "hint"
 
 
 @dataclass(frozen=True)
@@ -21,12 +29,15 @@ class Finding:
 
     `path` is a dotted JSON path into the document, e.g.
     `paths./api/v1/users/.post.responses.201.headers`; list items are written `[i]`.
+    `json_path` is the same place as keys and indices, for reporters that look it up in
+    the source file (a key may contain dots, so `path` cannot be split back).
     """
 
     rule: str
     severity: Severity
     path: str
     message: str
+    json_path: JsonPath = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, str]:
         """The finding as plain JSON-ready data."""

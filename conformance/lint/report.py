@@ -1,4 +1,4 @@
-"""Reporters: findings as aligned text lines with a summary, or as a JSON list."""
+"""Reporters: findings as aligned text lines with a summary, or as a JSON list (SARIF: `sarif`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,13 @@ from .findings import Finding, Severity
 
 __all__ = ["has_errors", "summary", "text_lines", "to_json"]
 
+_PLURALS = {
+    Severity.ERROR: "errors",
+    Severity.WARNING: "warnings",
+    Severity.INFO: "infos",
+    Severity.HINT: "hints",
+}
+
 
 def has_errors(findings: Sequence[Finding]) -> bool:
     """Whether any finding is an error (which makes `conformance lint` exit 1)."""
@@ -16,14 +23,12 @@ def has_errors(findings: Sequence[Finding]) -> bool:
 
 
 def summary(findings: Sequence[Finding]) -> str:
-    """`2 errors, 1 warning`."""
-    errors = sum(finding.severity is Severity.ERROR for finding in findings)
-    warnings = len(findings) - errors
-    return f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+    """`2 errors, 1 warning, 0 infos, 0 hints`: every severity, counted."""
+    counts = []
+    for severity, plural in _PLURALS.items():
+        number = sum(finding.severity is severity for finding in findings)
+        counts.append(f"{number} {severity.value if number == 1 else plural}")
+    return ", ".join(counts)
 
 
 def text_lines(findings: Sequence[Finding]) -> list[str]:

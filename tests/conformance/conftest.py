@@ -11,6 +11,7 @@ import asyncio
 import os
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +53,15 @@ def postgres_url() -> Iterator[str]:
         yield base.rsplit("/", 1)[0] + f"/{name}"
     finally:
         asyncio.run(_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def shared_specs() -> Path:
+    """The providers' published API descriptions (read-only), beside the project checkout."""
+    for candidate in (_ROOT.parent / "shared" / "specs", Path("/work/shared/specs")):
+        if (candidate / "INDEX.tsv").is_file():
+            return candidate
+    pytest.skip("the published API descriptions (shared/specs beside the checkout) are absent")

@@ -21,15 +21,27 @@ from conformance.contract import load_document
 from conformance.contract.tree import MAX_DEPTH
 from conformance.errors import InternalError
 from conformance.lint import Severity, lint_document, registered_rules
+from conformance.lint.config import LintConfig, parse_rulesets
 from conformance.lint.docs import DOC_PATH, render_rules_markdown
-from conformance.lint.registry import rule
+from conformance.lint.formats import ANY_FORMAT
+from conformance.lint.registry import RuleSet, rule
 
-from .lint_breakages import BREAKAGES, WARNINGS, Breakage, Document, broken
+from .lint_breakages import BREAKAGES, Breakage, Document, broken
 from .lint_minimal import MINIMAL, nodes
+from .lint_swagger import SWAGGER_BREAKAGES
 
 REPO = Path(__file__).resolve().parents[2]
 CONSOLE_SCRIPT = Path(sys.executable).with_name("conformance")
 runner = CliRunner()
+# Every rule set, so that each rule can be seen at work on any document.
+EVERY_SET = LintConfig(rulesets=parse_rulesets(["all"]))
+DEFAULT_SEVERITY = {registered.name: registered.severity for registered in registered_rules()}
+
+
+@pytest.fixture(autouse=True)
+def no_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in an empty folder, so that no ./conformance.toml changes what lint does."""
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -44,63 +56,67 @@ def write(tmp_path: Path, document: Document) -> Path:
     return path
 
 
-def lint_json(path: Path) -> tuple[int, list[dict[str, str]]]:
+def lint_json(path: Path, *options: str) -> tuple[int, list[dict[str, str]]]:
     """Run `conformance lint --format json` on `path`: its exit code and its findings."""
-    result = runner.invoke(app, ["lint", str(path), "--format", "json"])
+    result = runner.invoke(app, ["lint", str(path), "--format", "json", *options])
     return result.exit_code, json.loads(result.stdout)
 
 
 # -- The contract itself ---------------------------------------------------------------
 
 
-def test_the_contract_has_no_findings(contract: Document) -> None:
-    assert lint_document(contract) == []
+def test_the_contract_has_no_findings_in_any_set(contract: Document) -> None:
+    # OWASP's rules included, though `conformance lint` runs them only when asked.
+    assert lint_document(contract, EVERY_SET, bundled=True) == []
 
 
 def test_the_cli_passes_the_bundled_contract() -> None:
     result = runner.invoke(app, ["lint"])
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip().splitlines() == ["0 errors, 0 warnings"]
+    assert result.stdout.strip().splitlines() == ["0 errors, 0 warnings, 0 infos, 0 hints"]
 
 
 # -- One broken variant per rule -------------------------------------------------------
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES.values(), ids=BREAKAGES.keys())
-def test_each_breakage_is_an_error_of_its_rule_at_its_path(
+def test_each_breakage_is_reported_by_its_rule_at_its_path_and_severity(
     contract: Document, breakage: Breakage, tmp_path: Path
 ) -> None:
-    exit_code, findings = lint_json(write(tmp_path, broken(contract, breakage)))
+    exit_code, findings = lint_json(write(tmp_path, broken(contract, breakage)), "--ruleset", "all")
 
-    expected = {"rule": breakage.rule, "path": breakage.path, "severity": "error"}
+    severity = DEFAULT_SEVERITY[breakage.rule].value
+    expected = {"rule": breakage.rule, "path": breakage.path, "severity": severity}
     assert expected in [{k: f[k] for k in ("rule", "path", "severity")} for f in findings]
-    assert exit_code == 1
+    # Only errors fail the command.
+    assert exit_code == int(any(finding["severity"] == "error" for finding in findings))
 
 
-@pytest.mark.parametrize("breakage", WARNINGS.values(), ids=WARNINGS.keys())
-def test_a_warning_is_reported_but_does_not_fail(
-    contract: Document, breakage: Breakage, tmp_path: Path
+@pytest.mark.parametrize(
+    ("name", "severity", "summary"),
+    [
+        ("unused component", "warning", "0 errors, 1 warning, 0 infos, 0 hints"),
+        ("tag without description", "info", "0 errors, 0 warnings, 1 info, 0 hints"),
+    ],
+)
+def test_a_finding_below_error_is_reported_but_does_not_fail(
+    contract: Document, name: str, severity: str, summary: str, tmp_path: Path
 ) -> None:
+    breakage = BREAKAGES[name]
     path = write(tmp_path, broken(contract, breakage))
 
     result = runner.invoke(app, ["lint", str(path)])
 
     lines = result.stdout.strip().splitlines()
     assert result.exit_code == 0, result.output
-    assert lines[-1] == "0 errors, 1 warning"
-    assert lines[0].split()[:3] == ["warning", breakage.rule, breakage.path]
+    assert lines[-1] == summary
+    assert lines[0].split()[:3] == [severity, breakage.rule, breakage.path]
 
 
 def test_every_rule_has_a_breakage_that_triggers_it() -> None:
-    covered = {breakage.rule for breakage in (*BREAKAGES.values(), *WARNINGS.values())}
+    covered = {breakage.rule for breakage in (*BREAKAGES.values(), *SWAGGER_BREAKAGES.values())}
     assert covered == {registered.name for registered in registered_rules()}
-
-
-def test_severities_match_the_tables() -> None:
-    severity = {registered.name: registered.severity for registered in registered_rules()}
-    assert {severity[b.rule] for b in BREAKAGES.values()} == {Severity.ERROR}
-    assert {severity[b.rule] for b in WARNINGS.values()} == {Severity.WARNING}
 
 
 # -- Output -----------------------------------------------------------------------------
@@ -111,28 +127,32 @@ def test_text_output_is_one_aligned_line_per_finding_then_a_summary(
 ) -> None:
     document = broken(contract, BREAKAGES["missing 422"])
     BREAKAGES["unbounded array"].breaks(document)
+    BREAKAGES["unused component"].breaks(document)
 
-    result = runner.invoke(app, ["lint", str(write(tmp_path, document))])
+    result = runner.invoke(app, ["lint", str(write(tmp_path, document)), "--ruleset", "all"])
 
     lines = result.stdout.splitlines()
     assert result.exit_code == 1
-    assert lines[0].startswith("error    owasp:api4:2023-array-limit              ")
+    assert lines[0].startswith("error    owasp:api4:2023-array-limit  ")
     assert lines[0].endswith("  components.schemas.ItemList  array schema has no maxItems")
-    assert lines[1].split()[:3] == [
+    assert lines[1].split()[:3] == ["warning", "oas3-unused-component", "components.schemas.Spare"]
+    assert lines[2].split()[:3] == [
         "error",
-        "owasp:api8:2023-define-error-validation",
+        "contract:invalid-input-422",
         "paths./api/v1/items/.post.responses",
     ]
-    assert lines[2:] == ["2 errors, 0 warnings"]
+    assert lines[3:] == ["2 errors, 1 warning, 0 infos, 0 hints"]
 
 
 def test_json_output_is_a_list_of_findings(contract: Document, tmp_path: Path) -> None:
-    exit_code, findings = lint_json(write(tmp_path, broken(contract, BREAKAGES["missing 422"])))
+    exit_code, findings = lint_json(
+        write(tmp_path, broken(contract, BREAKAGES["missing 422"])), "--ruleset", "all"
+    )
 
     assert exit_code == 1
     assert findings == [
         {
-            "rule": "owasp:api8:2023-define-error-validation",
+            "rule": "contract:invalid-input-422",
             "severity": "error",
             "path": "paths./api/v1/items/.post.responses",
             "message": "POST /api/v1/items/ takes input but documents no 422",
@@ -146,7 +166,7 @@ def test_an_unknown_format_is_a_usage_error() -> None:
     )
 
     assert result.returncode == 2
-    assert result.stderr.strip() == "error: unknown --format 'xml' (use text or json)"
+    assert result.stderr.strip() == "error: unknown --format 'xml' (use text, json or sarif)"
 
 
 def test_a_spec_is_read_from_a_url(contract: Document, tmp_path: Path) -> None:
@@ -157,7 +177,7 @@ def test_a_spec_is_read_from_a_url(contract: Document, tmp_path: Path) -> None:
         thread.start()
         try:
             url = f"http://127.0.0.1:{server.server_address[1]}/openapi.yaml"
-            result = runner.invoke(app, ["lint", url, "--format", "json"])
+            result = runner.invoke(app, ["lint", url, "--format", "json", "--ruleset", "contract"])
         finally:
             server.shutdown()
             thread.join()
@@ -227,9 +247,9 @@ def test_a_missing_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
             "deeper than",
         ),
         ("openapi: 3.1\ninfo: {title: t, version: '1'}\npaths: {}\n", "openapi", "3.x version"),
-        ("swagger: '2.0'\n", "openapi", "3.x version"),
+        ("swagger: 2.0\ninfo: {title: t, version: '1'}\npaths: {}\n", "swagger", '"2.0"'),
     ],
-    ids=["a YAML alias loop", "absurd nesting", "openapi as a number", "Swagger 2"],
+    ids=["a YAML alias loop", "absurd nesting", "openapi as a number", "swagger as a number"],
 )
 def test_a_document_that_cannot_be_walked_is_one_finding(
     tmp_path: Path, text: str, path: str, message: str
@@ -245,7 +265,7 @@ def test_a_document_that_cannot_be_walked_is_one_finding(
 
 
 def test_the_minimal_document_is_clean() -> None:
-    assert lint_document(MINIMAL) == []
+    assert lint_document(MINIMAL, EVERY_SET) == []
 
 
 @pytest.mark.parametrize(
@@ -262,7 +282,7 @@ def test_a_shared_response_is_checked_for_each_status_it_serves(
     document = copy.deepcopy(MINIMAL)
     del document["components"]["responses"]["Failure"]["headers"][header]
 
-    findings = [(f.rule, f.path) for f in lint_document(document)]
+    findings = [(f.rule, f.path) for f in lint_document(document, EVERY_SET)]
 
     assert findings == [(rule_name, "components.responses.Failure.headers")]
 
@@ -279,7 +299,7 @@ def test_any_object_replaced_by_a_wrong_type_is_reported_not_a_crash(wrong: obje
         parent[path[-1]] = copy.deepcopy(wrong)
 
         # The linter must neither raise nor let the broken object pass unreported.
-        assert lint_document(document), f"nothing reported with {wrong!r} at {path}"
+        assert lint_document(document, EVERY_SET), f"nothing reported with {wrong!r} at {path}"
 
 
 @pytest.mark.parametrize("wrong", [None, 7, "text", [], {}, {"$ref": "#/nowhere"}], ids=repr)
@@ -292,7 +312,7 @@ def test_no_value_of_the_wrong_type_crashes_the_linter(wrong: object) -> None:
         parent[path[-1]] = copy.deepcopy(wrong)
 
         # Fails by raising: the linter must report on any document, never crash.
-        lint_document(document)
+        lint_document(document, EVERY_SET)
 
 
 # -- The registry and its documentation ------------------------------------------------
@@ -302,7 +322,14 @@ def test_a_second_rule_with_a_taken_name_is_refused() -> None:
     before = [registered.name for registered in registered_rules()]
 
     with pytest.raises(InternalError, match="operation-tags"):
-        rule("operation-tags", severity=Severity.ERROR, checks="-", why="-")(lambda spec: [])
+        rule(
+            "operation-tags",
+            ruleset=RuleSet.RECOMMENDED,
+            severity=Severity.ERROR,
+            formats=ANY_FORMAT,
+            checks="-",
+            why="-",
+        )(lambda spec: [])
 
     assert [registered.name for registered in registered_rules()] == before
 

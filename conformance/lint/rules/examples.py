@@ -9,14 +9,18 @@ from ...contract.document import Spec
 from ...contract.tree import JsonPath, as_map
 from ..dialect import judge
 from ..findings import Severity
-from ..registry import Violation, rule
+from ..formats import OAS3
+from ..registry import RuleSet, Violation, rule
 
 
 @rule(
     "oas3-valid-schema-example",
+    ruleset=RuleSet.RECOMMENDED,
     severity=Severity.ERROR,
+    formats=OAS3,
     checks="Every schema `examples` item, `example` and `default` matches its schema.",
-    why="Readers copy examples and the models are tested on them; a wrong one misleads both.",
+    why="Readers copy examples, mock servers serve them and test generators send them: a wrong "
+    "one makes those tools talk in ways the API rejects, so it is an error.",
 )
 def valid_schema_example(spec: Spec) -> Iterator[Violation]:
     """Schema-level examples and defaults that their own schema rejects."""
@@ -38,9 +42,12 @@ def valid_schema_example(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "oas3-valid-media-example",
+    ruleset=RuleSet.RECOMMENDED,
     severity=Severity.ERROR,
+    formats=OAS3,
     checks="Every `example`/`examples` of a media type, parameter or header matches its schema.",
-    why="The docs show them as real requests and answers; they must be ones the API allows.",
+    why="The docs show them as real requests and answers, and mock servers and test generators "
+    "replay them: one its schema rejects breaks those tools, so it is an error.",
 )
 def valid_media_example(spec: Spec) -> Iterator[Violation]:
     """Media-type, parameter and header examples that their schema rejects."""

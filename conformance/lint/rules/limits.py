@@ -9,7 +9,8 @@ from ...contract.document import Spec
 from ...contract.tree import JsonPath, as_map
 from ...contract.walk import Located, subschemas
 from ..findings import Severity
-from ..registry import Violation, rule
+from ..formats import OAS3
+from ..registry import RuleSet, Violation, rule
 
 # Formats whose values have a fixed, short length, so they bound a string by themselves.
 _BOUNDED_FORMATS = frozenset({"date-time", "date", "uuid"})
@@ -35,9 +36,12 @@ def _fixed(schema: dict[str, Any]) -> bool:
 
 @rule(
     "owasp:api4:2023-string-limit",
+    ruleset=RuleSet.OWASP,
     severity=Severity.ERROR,
+    formats=OAS3,
     checks="Every string schema has `maxLength`, `enum`, `const`, or format date-time/date/uuid.",
-    why="An unbounded string lets one request exhaust memory, storage or a regex engine.",
+    why="An unbounded string lets one request exhaust memory, storage or a regex engine; an "
+    "error, as in Spectral's OWASP ruleset.",
 )
 def string_limit(spec: Spec) -> Iterator[Violation]:
     """String schemas anywhere in the document without an upper bound."""
@@ -50,9 +54,12 @@ def string_limit(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "owasp:api4:2023-array-limit",
+    ruleset=RuleSet.OWASP,
     severity=Severity.ERROR,
+    formats=OAS3,
     checks="Every array schema has `maxItems`.",
-    why="An unbounded array lets one request (or one response) grow without limit.",
+    why="An unbounded array lets one request (or one response) grow without limit; an error, "
+    "as in Spectral's OWASP ruleset.",
 )
 def array_limit(spec: Spec) -> Iterator[Violation]:
     """Array schemas anywhere in the document without maxItems."""
@@ -67,9 +74,12 @@ def array_limit(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "owasp:api4:2023-integer-limit",
+    ruleset=RuleSet.OWASP,
     severity=Severity.ERROR,
+    formats=OAS3,
     checks="Every integer schema has a minimum and a maximum (inclusive or exclusive).",
-    why="Unbounded integers overflow database columns (a 500) or drive huge loops and pages.",
+    why="Unbounded integers overflow database columns (a 500) or drive huge loops and pages; "
+    "an error, as in Spectral's OWASP ruleset.",
 )
 def integer_limit(spec: Spec) -> Iterator[Violation]:
     """Integer schemas anywhere in the document without both bounds."""
@@ -88,10 +98,12 @@ def integer_limit(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "owasp:api4:2023-integer-format",
+    ruleset=RuleSet.OWASP,
     severity=Severity.ERROR,
+    formats=OAS3,
     checks="Every integer schema has a `format` (int32 or int64).",
     why="Without one, generated clients and servers pick their own width, and an id or a page "
-    "number that one side holds overflows on the other.",
+    "number that one side holds overflows on the other; an error, as in Spectral's OWASP ruleset.",
 )
 def integer_format(spec: Spec) -> Iterator[Violation]:
     """Integer schemas anywhere in the document without int32/int64."""
@@ -103,9 +115,12 @@ def integer_format(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "owasp:api3:2023-no-additionalProperties",
-    severity=Severity.ERROR,
+    ruleset=RuleSet.OWASP,
+    severity=Severity.WARNING,
+    formats=OAS3,
     checks="Every object schema a request body can reach has `additionalProperties: false`.",
-    why="An open body invites mass assignment (of `is_superuser`, say); unknown fields are 422.",
+    why="An open body invites mass assignment (of `is_superuser`, say); a warning, since many "
+    "APIs safely ignore unknown fields.",
 )
 def closed_request_bodies(spec: Spec) -> Iterator[Violation]:
     """Object schemas in request bodies (following `$ref`s) that accept unknown properties."""

@@ -8,7 +8,8 @@ from ...contract.document import Operation, Spec
 from ...contract.tree import as_map
 from ...contract.walk import Located
 from ..findings import Severity
-from ..registry import Violation, rule
+from ..formats import OAS3
+from ..registry import RuleSet, Violation, rule
 
 _LOCATIONS = ("path", "query", "header", "cookie")
 
@@ -36,7 +37,9 @@ def _target(spec: Spec, link: Located) -> tuple[Operation | None, Violation | No
 
 @rule(
     "contract:link-operation-defined",
+    ruleset=RuleSet.CONTRACT,
     severity=Severity.ERROR,
+    formats=OAS3,
     checks="Every link's `operationId` (or `operationRef`) names an operation of this document.",
     why="Links drive the stateful conformance tests; a dangling one silently tests nothing.",
 )
@@ -50,7 +53,9 @@ def link_operation_defined(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "contract:link-parameters-defined",
+    ruleset=RuleSet.CONTRACT,
     severity=Severity.ERROR,
+    formats=OAS3,
     checks="Every parameter (and body) a link fills exists on the operation it leads to.",
     why="A link filling a parameter the target lacks makes the stateful tests send wrong requests.",
 )

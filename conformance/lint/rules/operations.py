@@ -9,14 +9,18 @@ from typing import Any
 from ...contract.document import Operation, Spec
 from ...contract.tree import JsonPath, as_list, as_map
 from ..findings import Severity
-from ..registry import Violation, rule
+from ..formats import ANY_FORMAT, OAS3
+from ..registry import RuleSet, Violation, rule
 
 
 @rule(
     "operation-operationId",
-    severity=Severity.ERROR,
+    ruleset=RuleSet.RECOMMENDED,
+    severity=Severity.WARNING,
+    formats=ANY_FORMAT,
     checks="Every operation has an `operationId`.",
-    why="Generated clients, links and the conformance reports name operations by it.",
+    why="Generated clients, links and reports name operations by it; without one, tools make "
+    "up a name from the path, which works but changes with it: a warning.",
 )
 def operation_id_present(spec: Spec) -> Iterator[Violation]:
     """Operations without a non-empty operationId."""
@@ -27,9 +31,12 @@ def operation_id_present(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "operation-operationId-unique",
+    ruleset=RuleSet.VALIDITY,
     severity=Severity.ERROR,
+    formats=ANY_FORMAT,
     checks="No two operations share an `operationId`.",
-    why="A duplicate makes links and generated client methods ambiguous.",
+    why="OpenAPI requires unique ids; a duplicate gives generated clients two methods of one "
+    "name and makes links ambiguous, so it is a validity error.",
 )
 def operation_id_unique(spec: Spec) -> Iterator[Violation]:
     """Every operation after the first that reuses an operationId."""
@@ -42,9 +49,12 @@ def operation_id_unique(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "operation-tags",
-    severity=Severity.ERROR,
+    ruleset=RuleSet.RECOMMENDED,
+    severity=Severity.WARNING,
+    formats=ANY_FORMAT,
     checks="Every operation has a non-empty `tags` list.",
-    why="Tags group operations in the docs and in generated clients; the contract requires one.",
+    why="Tags group operations in the docs and in generated clients; an untagged operation "
+    "lands in a catch-all group, which is untidy but works: a warning.",
 )
 def operation_tags(spec: Spec) -> Iterator[Violation]:
     """Operations without tags."""
@@ -55,9 +65,12 @@ def operation_tags(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "operation-tag-defined",
-    severity=Severity.ERROR,
+    ruleset=RuleSet.RECOMMENDED,
+    severity=Severity.WARNING,
+    formats=ANY_FORMAT,
     checks="Every tag an operation uses is declared in the top-level `tags`.",
-    why="An undeclared tag has no description and is usually a typo of a declared one.",
+    why="An undeclared tag has no description and is often a typo of a declared one; tools "
+    "still work: a warning.",
 )
 def operation_tag_defined(spec: Spec) -> Iterator[Violation]:
     """Operation tags missing from the top-level tag list."""
@@ -72,7 +85,9 @@ def operation_tag_defined(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "contract:operation-summary",
+    ruleset=RuleSet.CONTRACT,
     severity=Severity.ERROR,
+    formats=ANY_FORMAT,
     checks="Every operation has a `summary`.",
     why="The summary names the operation in the docs and every report; the contract requires it.",
 )
@@ -86,9 +101,12 @@ def operation_summary(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "tag-description",
-    severity=Severity.WARNING,
+    ruleset=RuleSet.RECOMMENDED,
+    severity=Severity.INFO,
+    formats=ANY_FORMAT,
     checks="Every top-level tag has a `description`.",
-    why="The docs show it as the introduction to the tag's group of operations.",
+    why="The docs show it as the introduction to the tag's group of operations; without it "
+    "the page is only plainer: info (Spectral does not enable this rule by default).",
 )
 def tag_description(spec: Spec) -> Iterator[Violation]:
     """Declared tags without a description."""
@@ -100,9 +118,12 @@ def tag_description(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "owasp:api8:2023-no-server-http",
+    ruleset=RuleSet.OWASP,
     severity=Severity.ERROR,
+    formats=OAS3,
     checks="No server URL uses plain `http://` (relative URLs and https are fine).",
-    why="Tokens and passwords sent over plain HTTP can be read and replayed by anyone on the path.",
+    why="Tokens and passwords sent over plain HTTP can be read and replayed by anyone on the "
+    "path: an error.",
 )
 def no_server_http(spec: Spec) -> Iterator[Violation]:
     """Servers, top-level or on a path item or operation, whose URL starts with http://."""
@@ -122,7 +143,9 @@ def no_server_http(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "contract:401-without-security",
+    ruleset=RuleSet.CONTRACT,
     severity=Severity.ERROR,
+    formats=OAS3,
     checks="An operation that documents a 401 declares `security`.",
     why="A 401 says credentials are checked; without `security` clients send none, and tools "
     "(this one included) cannot tell which scheme to test.",

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 from ...contract.document import Operation, Spec
 from ...contract.tree import JsonPath, as_map
 from ..findings import Severity
-from ..registry import Violation, rule
+from ..formats import ANY_FORMAT, OAS3
+from ..registry import RuleSet, Violation, rule
 
 _FORM = "application/x-www-form-urlencoded"
 _BODILESS = frozenset({"204", "304"})
@@ -44,35 +45,47 @@ def _missing_header(spec: Spec, header: str, codes: set[str] | None = None) -> I
 
 
 def _codes(operation: Operation) -> set[str]:
-    return set(as_map(operation.node.get("responses")))
+    # A range is written `4XX`; some documents write `4xx`.
+    return {code.upper() for code in as_map(operation.node.get("responses"))}
 
 
 def _missing_code(
-    spec: Spec, code: str, applies: Callable[[Operation], bool], because: str
+    spec: Spec, codes: tuple[str, ...], applies: Callable[[Operation], bool], because: str
 ) -> Iterator[Violation]:
-    """The operations `applies` selects that document no `code` response."""
+    """The operations `applies` selects that document none of the `codes` responses."""
+    wanted = " or ".join(codes)
     for operation in spec.operations:
-        if applies(operation) and code not in _codes(operation):
+        if applies(operation) and not _codes(operation) & set(codes):
             yield (
                 (*operation.path, "responses"),
-                f"{operation.label} {because} but documents no {code}",
+                f"{operation.label} {because} but documents no {wanted}",
             )
+
+
+def _takes_input(spec: Spec, operation: Operation) -> bool:
+    has_input = bool(spec.parameters(operation)) or spec.request_body(operation) is not None
+    return has_input or spec.is_secured(operation)
 
 
 @rule(
     "owasp:api8:2023-define-error-responses-401",
-    severity=Severity.ERROR,
+    ruleset=RuleSet.OWASP,
+    severity=Severity.WARNING,
+    formats=ANY_FORMAT,
     checks="Every operation that requires credentials documents a 401 response.",
-    why="Clients must be able to tell a missing or expired token from other failures.",
+    why="Clients must be able to tell a missing or expired token from other failures; a gap "
+    "in the docs, not in the API: a warning, as in Spectral's OWASP ruleset.",
 )
 def secured_documents_401(spec: Spec) -> Iterator[Violation]:
     """Secured operations without a 401."""
-    yield from _missing_code(spec, "401", spec.is_secured, "requires credentials")
+    yield from _missing_code(spec, ("401",), spec.is_secured, "requires credentials")
 
 
 @rule(
     "contract:401-www-authenticate",
+    ruleset=RuleSet.CONTRACT,
     severity=Severity.ERROR,
+    formats=ANY_FORMAT,
     checks="Every 401 response documents the `WWW-Authenticate` header.",
     why="RFC 9110 requires it on 401, and it tells the client which scheme to use (Bearer).",
 )
@@ -83,39 +96,59 @@ def unauthorized_challenge(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "owasp:api8:2023-define-error-validation",
+    ruleset=RuleSet.OWASP,
+    severity=Severity.WARNING,
+    formats=ANY_FORMAT,
+    checks="Every operation that takes input or credentials documents a 400, 422 or 4XX response.",
+    why="Clients must be able to tell their own invalid input from other failures; a gap in the "
+    "docs, not in the API: a warning, as in Spectral's OWASP ruleset.",
+)
+def input_documents_client_error(spec: Spec) -> Iterator[Violation]:
+    """Operations with parameters, a body or security but no 400, 422 or 4XX."""
+    yield from _missing_code(
+        spec, ("400", "422", "4XX"), lambda op: _takes_input(spec, op), "takes input"
+    )
+
+
+@rule(
+    "contract:invalid-input-422",
+    ruleset=RuleSet.CONTRACT,
     severity=Severity.ERROR,
+    formats=ANY_FORMAT,
     checks="Every operation that takes input or credentials documents a 422 response.",
-    why="Stricter than OWASP's 400-or-422: invalid input is always 422 here (FastAPI's shape).",
+    why="Stricter than OWASP's 400-or-422: invalid input is always 422 in this contract "
+    "(FastAPI's shape), so clients need handle only that one.",
 )
 def input_documents_422(spec: Spec) -> Iterator[Violation]:
     """Operations with parameters, a body or security but no 422."""
-
-    def takes_input(operation: Operation) -> bool:
-        has_input = bool(spec.parameters(operation)) or spec.request_body(operation) is not None
-        return has_input or spec.is_secured(operation)
-
-    yield from _missing_code(spec, "422", takes_input, "takes input")
+    yield from _missing_code(spec, ("422",), lambda op: _takes_input(spec, op), "takes input")
 
 
 @rule(
     "owasp:api4:2023-rate-limit-responses-429",
-    severity=Severity.ERROR,
+    ruleset=RuleSet.OWASP,
+    severity=Severity.WARNING,
+    formats=OAS3,
     checks="Login (a form-encoded body, or the OAuth2 password tokenUrl) documents 429.",
-    why="Login is throttled against password guessing; clients must expect to be told to wait.",
+    why="Login should be throttled against password guessing, and clients must expect to be "
+    "told to wait; a warning, as in Spectral's OWASP ruleset.",
 )
 def login_documents_429(spec: Spec) -> Iterator[Violation]:
     """Login operations without a 429."""
     token_paths = _token_paths(spec)
     yield from _missing_code(
-        spec, "429", lambda operation: _is_login(spec, operation, token_paths), "is a login"
+        spec, ("429",), lambda operation: _is_login(spec, operation, token_paths), "is a login"
     )
 
 
 @rule(
     "owasp:api4:2023-rate-limit-retry-after",
+    ruleset=RuleSet.OWASP,
     severity=Severity.ERROR,
+    formats=ANY_FORMAT,
     checks="Every 429 response documents the `Retry-After` header.",
-    why="Without it, a throttled client can only guess when to retry, and tends to retry too soon.",
+    why="Without it, a throttled client can only guess when to retry, and tends to retry too "
+    "soon, while the server sheds load; an error, as in Spectral's OWASP ruleset.",
 )
 def throttled_retry_after(spec: Spec) -> Iterator[Violation]:
     """429 responses without Retry-After."""
@@ -124,7 +157,9 @@ def throttled_retry_after(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "contract:response-description",
+    ruleset=RuleSet.CONTRACT,
     severity=Severity.ERROR,
+    formats=ANY_FORMAT,
     checks="Every documented response has a non-empty `description`.",
     why="The description says when the status happens; without it the code alone is ambiguous.",
 )
@@ -138,7 +173,9 @@ def response_description(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "contract:response-content-schema",
+    ruleset=RuleSet.CONTRACT,
     severity=Severity.ERROR,
+    formats=OAS3,
     checks="Every response but 204/304 documents a body with a schema; 204/304 document none.",
     why="The conformance suite checks each body against its schema; a missing one checks nothing.",
 )
@@ -162,7 +199,9 @@ def response_content_schema(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "contract:created-location-header",
+    ruleset=RuleSet.CONTRACT,
     severity=Severity.ERROR,
+    formats=ANY_FORMAT,
     checks="Every 201 response documents the `Location` header.",
     why="The contract promises the new resource's path in `Location` on every create.",
 )
@@ -173,7 +212,9 @@ def created_location(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "contract:request-id-header",
+    ruleset=RuleSet.CONTRACT,
     severity=Severity.ERROR,
+    formats=ANY_FORMAT,
     checks="Every response documents the `X-Request-ID` header.",
     why="The contract promises it on every response, so that any answer can be traced in the logs.",
 )
@@ -184,7 +225,9 @@ def request_id_header(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "contract:nosniff-header",
+    ruleset=RuleSet.CONTRACT,
     severity=Severity.ERROR,
+    formats=ANY_FORMAT,
     checks="Every response documents the `X-Content-Type-Options` header.",
     why="The contract promises `nosniff` on every response, so that browsers never guess a type.",
 )

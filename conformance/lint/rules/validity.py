@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from openapi_spec_validator import (
+    OpenAPIV2SpecValidator,
     OpenAPIV30SpecValidator,
     OpenAPIV31SpecValidator,
     OpenAPIV32SpecValidator,
@@ -18,7 +19,8 @@ from ...contract.document import Spec
 from ...contract.tree import JsonPath, as_list, as_map, json_pointer, node_at
 from ..dialect import METASCHEMA, ValidationError, best_match, clip
 from ..findings import Severity
-from ..registry import Violation, rule
+from ..formats import ANY_FORMAT, OAS3, Format, document_formats
+from ..registry import RuleSet, Violation, rule
 
 _VALIDATORS = {
     "3.0": OpenAPIV30SpecValidator,
@@ -70,8 +72,11 @@ _COMPONENT_SECTIONS = (
 
 @rule(
     "oas-schema",
+    ruleset=RuleSet.VALIDITY,
     severity=Severity.ERROR,
-    checks="openapi-spec-validator accepts the document; each schema is valid JSON Schema.",
+    formats=ANY_FORMAT,
+    checks="openapi-spec-validator accepts it (OpenAPI 3.x, or Swagger 2.0); each schema is valid "
+    "JSON Schema.",
     why="Every other tool (code generators, Schemathesis, the docs) assumes a valid document.",
 )
 def oas_schema(spec: Spec) -> Iterator[Violation]:
@@ -80,6 +85,9 @@ def oas_schema(spec: Spec) -> Iterator[Violation]:
     The validator's structural pass runs first; its semantic pass only on a document the
     structural pass accepts.
     """
+    if Format.OAS2 in document_formats(spec.root):
+        yield from _swagger2_errors(spec)
+        return
     version = spec.root.get("openapi")
     matched = _VERSION.fullmatch(version) if isinstance(version, str) else None
     if matched is None:
@@ -114,6 +122,26 @@ def oas_schema(spec: Spec) -> Iterator[Violation]:
         return
 
 
+def _swagger2_errors(spec: Spec) -> Iterator[Violation]:
+    """`oas-schema` on a Swagger 2.0 document: openapi-spec-validator's 2.0 passes."""
+    version = spec.root.get("swagger")
+    if version != "2.0":
+        yield ("swagger",), clip(f'`swagger` must be the string "2.0", not {version!r}')
+        return
+    validator = OpenAPIV2SpecValidator(spec.root)
+    structural = list(validator.schema_validator.iter_errors(spec.root))
+    for error in structural:
+        yield _located(spec.root, (), error)
+    if structural:
+        return
+    try:
+        for error in validator.iter_errors():
+            if not isinstance(error, DuplicateOperationIDError):
+                yield _located(spec.root, (), error)
+    except Unresolvable:
+        return
+
+
 def _schema_errors(spec: Spec) -> Iterator[Violation]:
     """Each schema checked against the JSON Schema 2020-12 metaschema, at its own path."""
     for found in spec.locations.schemas:
@@ -123,7 +151,9 @@ def _schema_errors(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "invalid-ref",
+    ruleset=RuleSet.VALIDITY,
     severity=Severity.ERROR,
+    formats=ANY_FORMAT,
     checks="Every `$ref` names an object inside this document.",
     why="A dangling reference leaves a schema undefined; other files are not part of the contract.",
 )
@@ -138,9 +168,12 @@ def invalid_ref(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "oas3-unused-component",
+    ruleset=RuleSet.RECOMMENDED,
     severity=Severity.WARNING,
+    formats=OAS3,
     checks="Every component (schema, response, parameter, ...) is referenced somewhere.",
-    why="An unused component is dead contract: reviewers read it, no request ever meets it.",
+    why="An unused component is dead contract: reviewers read it, no request ever meets it. "
+    "A warning: nothing breaks, and a library document is used from elsewhere.",
 )
 def unused_component(spec: Spec) -> Iterator[Violation]:
     """Components that no `$ref` reaches."""
@@ -155,9 +188,12 @@ def unused_component(spec: Spec) -> Iterator[Violation]:
 
 @rule(
     "oas3-operation-security-defined",
+    ruleset=RuleSet.RECOMMENDED,
     severity=Severity.ERROR,
+    formats=OAS3,
     checks="Every security requirement names a scheme in `components.securitySchemes`.",
-    why="A requirement on an undefined scheme protects nothing, and clients cannot authenticate.",
+    why="OpenAPI requires a declared scheme; on an undefined one clients cannot authenticate, "
+    "so it is an error.",
 )
 def security_defined(spec: Spec) -> Iterator[Violation]:
     """Security requirements (document-wide and per operation) naming unknown schemes."""

@@ -65,9 +65,9 @@ def test_json_is_read_as_json() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("a:\n\tb: 1\n", "cannot start any token ('\\t'), at line 2, column 1"),
+        ("a:\n\tb: 1\n", "found character '\\t' that cannot start any token, at line 2, column 1"),
         ("a: [1, 2\n", "at line 2, column 1"),
-        ("a: b\n  c: d\n", "mapping values are not allowed in this context, at line 2, column 4"),
+        ("a: b\n  c: d\n", "mapping values are not allowed here, at line 2, column 4"),
     ],
     ids=["a tab", "an unclosed list", "bad indentation"],
 )
@@ -84,3 +84,13 @@ def test_a_yaml_error_names_the_cause_and_where(text: str, expected: str) -> Non
 def test_a_folder_is_not_a_document(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match="is a folder, not a document"):
         load_document(tmp_path)
+
+
+def test_a_tab_in_a_blank_line_of_a_block_scalar_is_read_as_yaml_allows() -> None:
+    # libyaml refuses this line (spaces, then a tab, in a literal block); YAML does not.
+    text = "description: |\n  first\n  \t\n  second\nx: 1\n"
+
+    assert parse_document(text, source="doc") == {
+        "description": "first\n\t\nsecond\n",
+        "x": 1,
+    }

@@ -166,3 +166,14 @@ def test_a_served_spec_must_be_a_url_or_a_path(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"--served-spec 'openapi\.json'"):
         _load(tmp_path, served_spec="openapi.json")
     assert _load(tmp_path, served_spec="/v2/spec.json").served_spec == "/v2/spec.json"
+
+
+def test_a_run_reads_a_file_that_also_configures_lint(tmp_path: Path) -> None:
+    # One conformance.toml serves both commands: `run` leaves `[lint]` to `lint`.
+    (tmp_path / "conformance.toml").write_text(
+        '[lint]\nrulesets = ["owasp"]\n[lint.rules]\n"operation-tags" = "off"\n'
+        '[[waiver]]\ncheck = "config.cors"\nreason = "the gateway owns CORS"\n',
+        encoding="utf-8",
+    )
+    settings = _load(tmp_path)
+    assert settings.waiver_for("config.cors", None) is not None
