@@ -28,6 +28,7 @@ from datamodel_code_generator.config import GenerateConfig
 from pydantic import ValidationError
 
 from .contract.loader import load_document
+from .contract.swagger2 import is_swagger2, to_openapi3
 from .errors import ConfigError, SpecError, UsageError
 
 __all__ = [
@@ -151,13 +152,7 @@ def generate_spec(
 
 def _openapi3(document: dict[str, Any], source: str) -> dict[str, Any]:
     """The document as OpenAPI 3, the only dialect the generator is given."""
-    if "swagger" in document:
-        raise SpecError(
-            "Swagger 2.0 documents are not yet supported by `conformance generate`",
-            source=source,
-            hint="convert it to OpenAPI 3 first",
-        )
-    return document
+    return to_openapi3(document) if is_swagger2(document) else document
 
 
 def _models(

@@ -49,6 +49,8 @@ def describe(contract: Contract, *, has_admin: bool, identities: int) -> dict[st
     return {
         "spec": contract.source,
         "operations": len(contract.operations),
+        "nothing_to_call": contract.nothing_to_call,
+        "webhooks": contract.webhooks,
         "roles": {
             role.name.value: {
                 "operation": role.operation.operation_id if role.operation else None,
@@ -92,7 +94,18 @@ def _planned(item: PlannedCheck) -> dict[str, Any]:
 
 def text_lines(model: dict[str, Any]) -> list[str]:
     """The model for a terminal: roles, resources, then the checks per operation."""
-    lines = [f"spec {model['spec']} · {model['operations']} operations", "", "roles"]
+    lines = [f"spec {model['spec']} · {model['operations']} operations"]
+    if model["nothing_to_call"] is not None:
+        webhooks = ", ".join(model["webhooks"][:5]) + (
+            ", ..." if len(model["webhooks"]) > 5 else ""
+        )
+        return [
+            *lines,
+            "",
+            model["nothing_to_call"],
+            *([f"  webhooks: {webhooks}"] if webhooks else []),
+        ]
+    lines += ["", "roles"]
     for name, role in model["roles"].items():
         found = f"{role['operation']} ({role['endpoint']})" if role["operation"] else "none"
         lines.append(f"  {name:<16} {found:<50} {role['how']}")

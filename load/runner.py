@@ -114,6 +114,7 @@ def prepare(
         raise UsageError(f"--config {config}: no such file")
     _, roles, identities = load_config(path) if path.is_file() else ((), {}, ())
     contract = load_contract(spec, role_overrides=roles)
+    contract.require_operations()
     plan = build_plan(contract)
     if not plan.tasks:
         raise UsageError(

@@ -20,6 +20,7 @@ from .document import Spec
 from .loader import load_document
 from .resources import Resource, infer_resources
 from .roles import Roles, infer_roles
+from .swagger2 import is_swagger2, to_openapi3
 from .tree import as_list, as_map, structure_problem
 
 __all__ = ["Body", "Contract", "Operation", "Parameter", "Response", "load_contract"]
@@ -179,6 +180,28 @@ class Contract:
         return operation.operation_id if operation is not None else label
 
     @property
+    def webhooks(self) -> list[str]:
+        """The names of the document's webhooks: requests the API sends, not operations."""
+        return [str(name) for name in as_map(self.document.get("webhooks"))]
+
+    @property
+    def nothing_to_call(self) -> str | None:
+        """Why a run has nothing to call (the document describes no operation), or None."""
+        if self.operations:
+            return None
+        if self.webhooks:
+            return (
+                f"nothing to call: the document describes only webhooks "
+                f"({len(self.webhooks)}), requests the API sends rather than answers"
+            )
+        return "nothing to call: the document describes no operation under `paths`"
+
+    def require_operations(self) -> None:
+        """`SpecError` (one line) when the document describes nothing a client can call."""
+        if self.nothing_to_call is not None:
+            raise SpecError(self.nothing_to_call, source=self.source)
+
+    @property
     def servers(self) -> list[str]:
         """The `url` of each server, as written."""
         return [
@@ -313,13 +336,19 @@ def load_contract(source: str | None, *, role_overrides: dict[str, str] | None =
 def build_contract(
     document: dict[str, Any], *, source: str, role_overrides: dict[str, str] | None = None
 ) -> Contract:
-    """Model a document already read (a served one, for drift)."""
+    """Model a document already read (a served one, for drift).
+
+    A Swagger 2.0 document is converted to OpenAPI 3.0 once, here: the model, and all
+    that reads it (the run, schemathesis, the load suite), see only OpenAPI 3.
+    """
+    if is_swagger2(document):
+        document = to_openapi3(document)
     version = document.get("openapi")
     if not isinstance(version, str) or not version.startswith("3."):
         raise SpecError("not an OpenAPI 3 document (no `openapi: 3.x` field)", source=source)
-    paths = document.get("paths")
-    if not isinstance(paths, dict) or not paths:
-        raise SpecError("the document has no `paths`", source=source)
+    paths = document.get("paths", {})
+    if not isinstance(paths, dict):
+        raise SpecError("`paths` is not a mapping", source=source)
     problem = structure_problem(document)
     if problem is not None:
         raise SpecError(problem[1], source=source)

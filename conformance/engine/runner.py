@@ -74,6 +74,7 @@ def run(settings: RunSettings, sink: EventSink) -> RunResult:
     """Test one deployment against the contract; see the module docstring."""
     registry = load_checks()
     spec = load_contract(settings.spec, role_overrides=settings.roles)
+    spec.require_operations()
     with ExitStack() as stack:
         target = stack.enter_context(_target(settings))
         client = TargetClient(

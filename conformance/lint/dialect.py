@@ -26,6 +26,7 @@ from jsonschema.exceptions import (  # type: ignore[import-untyped]
     best_match,
 )
 from jsonschema.validators import extend  # type: ignore[import-untyped]
+from jsonschema_specifications import REGISTRY  # type: ignore[import-untyped]
 from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
@@ -38,8 +39,61 @@ from ..contract.walk import subschemas
 
 __all__ = ["METASCHEMA", "ValidationError", "ValueJudge", "best_match", "clip", "judge"]
 
+_DIALECT = "https://json-schema.org/draft/2020-12/"
+_VOCABULARIES = (
+    "core",
+    "applicator",
+    "unevaluated",
+    "validation",
+    "meta-data",
+    "format-annotation",
+    "content",
+)
+
+
+def _flat_metaschema() -> dict[str, Any]:
+    """The 2020-12 metaschema as one schema: its vocabularies merged, `$dynamicRef`s made
+    plain `$ref`s to the root.
+
+    The published metaschema combines seven vocabulary schemas with `allOf` and recurses
+    through `$dynamicRef`, which jsonschema resolves anew at each level: checking a
+    document's schemas took most of `lint`'s time. With no extension vocabulary in play
+    the flat schema accepts and refuses the same schemas, with the same messages (a test
+    compares the two), five times faster.
+    """
+    parts = [REGISTRY.contents(_DIALECT + "schema")]
+    parts += [REGISTRY.contents(f"{_DIALECT}meta/{name}") for name in _VOCABULARIES]
+    properties: dict[str, Any] = {}
+    definitions: dict[str, Any] = {}
+    for part in parts:
+        properties.update(part.get("properties", {}))
+        definitions.update(part.get("$defs", {}))
+
+    def plain(node: Any, *, names: bool = False) -> Any:
+        if isinstance(node, list):
+            return [plain(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if names:  # A map of names to schemas: its keys are names, not keywords.
+            return {key: plain(value) for key, value in node.items()}
+        flat: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "$dynamicRef":
+                flat["$ref"] = "#"
+            elif key == "$ref" and isinstance(value, str) and "#/$defs/" in value:
+                flat["$ref"] = "#/$defs/" + value.split("#/$defs/", 1)[1]
+            else:
+                flat[key] = plain(value, names=key in ("properties", "$defs"))
+        return flat
+
+    root: dict[str, Any] = {"type": ["object", "boolean"], "properties": properties}
+    root["$defs"] = definitions
+    merged: dict[str, Any] = plain(root)
+    return merged
+
+
 METASCHEMA = Draft202012Validator(
-    Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
+    _flat_metaschema(), format_checker=Draft202012Validator.FORMAT_CHECKER
 )
 """Checks that a schema is valid JSON Schema 2020-12 (patterns included)."""
 

@@ -180,7 +180,7 @@ def test_a_tab_in_the_yaml_is_named_with_where_it_is(tmp_path: Path) -> None:
 
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
-    assert "found character that cannot start any token ('\\t')" in result.stderr
+    assert "found character '\\t' that cannot start any token" in result.stderr
     assert "line 14, column 1" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "m.py").exists()
