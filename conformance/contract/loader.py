@@ -106,7 +106,10 @@ def parse_document(text: str, *, source: str) -> dict[str, Any]:
                 text, parse_datetime=False, duplicate_key_policy=_LAST_KEY_WINS
             )
         except (yaml_rs.YAMLDecodeError, RecursionError):
-            # What yaml-rs refuses is read again by PyYAML, which also words the errors.
+            document = None
+        if not isinstance(document, dict):
+            # What yaml-rs refuses, or reads as no document (control characters as a
+            # string), is read again by PyYAML, which also words the errors.
             document = read_with_pyyaml(text, source=source)
     if not isinstance(document, dict):
         raise SpecError("the document is not a mapping (an OpenAPI object)", source=source)
