@@ -27,6 +27,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from conformance.errors import ConformanceError, UsageError
 from spec import OPENAPI_PATH
@@ -45,9 +46,17 @@ from .report import (
 from .suite import bench_document
 
 # Off a terminal (a log, a pipe), Rich would wrap at 80 columns; the tables need more.
-console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 progress = Console(stderr=True, highlight=False, soft_wrap=True)
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+def print_table(table: Table) -> None:
+    """A table without the spaces Rich pads its last column with (they end up in logs)."""
+    with console.capture() as captured:
+        console.print(table)
+    for line in captured.get().splitlines():
+        console.print(line.rstrip(), markup=False, highlight=False)
 
 
 def machine(peers: dict[str, Installed]) -> dict[str, Any]:
@@ -157,10 +166,10 @@ def bench(
             measured.append(Measured(document, results))
             console.print()
             console.print(document.describe(), markup=False)
-            console.print(document_table(measured[-1], compared))
+            print_table(document_table(measured[-1], compared))
 
     console.print()
-    console.print(targets_table(measured, redocly))
+    print_table(targets_table(measured, redocly))
     console.print(targets_summary(measured, redocly))
     if json_path is not None:
         json_path.write_text(json.dumps(to_json(info, measured, timeout, repeat), indent=2) + "\n")
