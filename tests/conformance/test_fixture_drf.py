@@ -8,7 +8,10 @@ against an app with that fault alone, which must answer otherwise.
 from __future__ import annotations
 
 import secrets
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -280,6 +283,20 @@ def test_a_deleted_project_and_its_tasks_are_gone(client: httpx.Client) -> None:
     assert client.get(f"/api/projects/{slug}/tasks/", headers=headers).status_code == 404
     gone = client.get(f"/api/projects/{slug}/tasks/{task_id}/", headers=headers)
     assert gone.status_code == 404
+
+
+def test_conformance_inspect_reads_the_served_document(url: str, tmp_path: Path) -> None:
+    spec = f"{url}/api/schema/"
+    result = subprocess.run(
+        [sys.executable, "-m", "conformance", "inspect", "--spec", spec],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"spec {spec} · 19 operations"
 
 
 def test_an_unknown_fault_is_refused() -> None:

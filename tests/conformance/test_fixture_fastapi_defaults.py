@@ -8,9 +8,12 @@ must answer otherwise.
 from __future__ import annotations
 
 import secrets
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, Literal
 
 import httpx
@@ -236,6 +239,20 @@ def test_the_variant_where_only_superusers_create_items() -> None:
         assert new_item(c, admin(c))
         document = c.get(f"{V1}/openapi.json").json()
         assert set(document["paths"][f"{V1}/items/"]["post"]["responses"]) == {"200", "422"}
+
+
+def test_conformance_inspect_reads_the_served_document(url: str, tmp_path: Path) -> None:
+    spec = f"{url}/api/v1/openapi.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "conformance", "inspect", "--spec", spec],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"spec {spec} · 18 operations"
 
 
 def test_an_unknown_fault_is_refused() -> None:

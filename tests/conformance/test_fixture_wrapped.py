@@ -8,8 +8,11 @@ against an app with that fault alone, which must answer otherwise.
 from __future__ import annotations
 
 import secrets
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -249,6 +252,20 @@ def test_deleting_an_article_deletes_its_comments(client: httpx.Client) -> None:
     assert (deleted.status_code, deleted.content) == (200, b"")
     assert client.get(f"/api/articles/{slug}").status_code == 404
     assert client.get(f"/api/articles/{slug}/comments").status_code == 404
+
+
+def test_conformance_inspect_reads_the_served_document(url: str, tmp_path: Path) -> None:
+    spec = f"{url}/api/openapi.yaml"
+    result = subprocess.run(
+        [sys.executable, "-m", "conformance", "inspect", "--spec", spec],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"spec {spec} · 19 operations"
 
 
 def test_an_unknown_fault_is_refused() -> None:
