@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.db import IntegrityError
 from rest_framework import serializers
 
 from .models import Project, ProjectStatus, Task, TaskStatus, Visibility
@@ -26,7 +27,13 @@ class SignUpSerializer(serializers.ModelSerializer):
         return value
 
     def create(self, validated_data: dict[str, Any]) -> Any:
-        return User.objects.create_user(**validated_data)
+        try:
+            return User.objects.create_user(**validated_data)
+        except IntegrityError:
+            # The same username, taken by a request that ran since the validation.
+            raise serializers.ValidationError(
+                {"username": ["A user with that username already exists."]}
+            ) from None
 
 
 class UserSerializer(serializers.ModelSerializer):

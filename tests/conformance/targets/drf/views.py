@@ -8,9 +8,11 @@ fault is one `active(...)` test in the clause it breaks.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, router, transaction
 from django.db.models import Q, QuerySet
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
@@ -164,11 +166,18 @@ class ProjectViewSet(FaultAware, ObjectFaults, viewsets.ModelViewSet):
 
     def perform_create(self, serializer: Any) -> None:
         base = slugify(serializer.validated_data["name"]) or "project"
-        slug, n = base, 1
-        while Project.objects.filter(slug=slug).exists():
-            n += 1
-            slug = f"{base}-{n}"
-        serializer.save(owner=self.request.user, slug=slug)
+        database = router.db_for_write(Project)
+        for n in itertools.count(1):
+            slug = base if n == 1 else f"{base}-{n}"
+            if Project.objects.filter(slug=slug).exists():
+                continue
+            try:
+                # Another request may take the slug between the look-up and the insert.
+                with transaction.atomic(using=database):
+                    serializer.save(owner=self.request.user, slug=slug)
+            except IntegrityError:
+                continue
+            return
 
     def perform_destroy(self, instance: Project) -> None:
         if not active("project-delete-noop"):
