@@ -174,6 +174,8 @@ def test_users_change_their_own_account_and_password(client: httpx.Client) -> No
     headers = log_in(client, email, PASSWORD)
     changed = client.patch(f"{V1}/users/me", json={"full_name": "Bob"}, headers=headers)
     assert changed.json()["full_name"] == "Bob"
+    kept = client.patch(f"{V1}/users/me", json={"email": None}, headers=headers)
+    assert (kept.status_code, kept.json()["email"]) == (200, email)
     wrong = client.patch(
         f"{V1}/users/me/password",
         json={"current_password": "not the password", "new_password": "a new password"},

@@ -172,6 +172,7 @@ def test_articles_are_addressed_by_a_slug_derived_from_the_title(client: httpx.C
     assert client.get(f"/api/articles/{slug}").status_code == 404
     assert client.get(f"/api/articles/{new_slug}").status_code == 200
     assert "dragons" in client.get("/api/tags").json()["tags"]
+    assert write(client, headers, "Feed") == "feed-2"
 
 
 def test_only_the_author_changes_an_article_or_a_comment(client: httpx.Client) -> None:
@@ -200,7 +201,9 @@ def test_comments_are_listed_and_deleted_by_id_without_a_read(client: httpx.Clie
     first, second = comment(client, headers, slug), comment(client, headers, slug)
     listed = client.get(f"/api/articles/{slug}/comments").json()["comments"]
     assert [c["id"] for c in listed] == [first, second]
-    assert client.get(f"/api/articles/{slug}/comments/{first}").status_code == 405
+    read = client.get(f"/api/articles/{slug}/comments/{first}")
+    assert read.status_code == 405
+    assert set(read.headers["allow"].split(", ")) == {"DELETE", "OPTIONS"}
     deleted = client.delete(f"/api/articles/{slug}/comments/{first}", headers=headers)
     assert (deleted.status_code, deleted.content) == (200, b"")
     listed = client.get(f"/api/articles/{slug}/comments").json()["comments"]

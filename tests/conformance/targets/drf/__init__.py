@@ -13,6 +13,11 @@
 - The OpenAPI 3.0 document drf-spectacular generates, served live at `/api/schema/`
   (YAML; `?format=json` for JSON).
 
+Kept as DRF and drf-spectacular make them (plain schemathesis reports them): the document
+names no 400, 401, 403 or 404; the token endpoint is documented with `tokenAuth` security,
+and a stale `Authorization` header makes even it answer 401; a path without its trailing
+slash is a 301 to the one with it.
+
 Django's settings are process-global, so every app runs in one configured Django and each
 `create_app(faults=...)` gets its own SQLite file and fault set (see `app.py`), served
 with `serving.serve` like the other fixtures. `python -m tests.conformance.targets.drf

@@ -9,7 +9,10 @@ caller. Users: a public `POST /api/v1/users/signup`, `POST /api/v1/users/` for s
 (`current_password`, `new_password`). Items: `/api/v1/items/` and `/api/v1/items/{id}`
 (UUIDs), each account's own (400 "Not enough permissions" otherwise, as the template
 says), every item for a superuser; lists are `{"data": [...], "count": n}` with
-`skip`/`limit`. As in the template, a missing token is 401 and an invalid one 403.
+`skip`/`limit`. As in the template, a missing token is 401 and an invalid one 403; none
+of the 400, 401, 403 and 404 it answers is documented. Starlette's 405 names the methods
+of the first route whose path matches only, and `PATCH /api/v1/users/signup` reaches
+`PATCH /api/v1/users/{user_id}` (403 to a normal user), as in the template.
 
 `create_app()` makes the superuser `FIRST_SUPERUSER` / `FIRST_SUPERUSER_PASSWORD` at
 start-up; `create_app(item_create="superuser")` is the variant where only superusers

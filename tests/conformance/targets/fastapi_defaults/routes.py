@@ -41,6 +41,14 @@ def _public(user: User) -> UserPublic:
     return UserPublic.model_validate(user, from_attributes=True)
 
 
+def _changes(update: UserUpdateMe | UserUpdate) -> dict[str, Any]:
+    """The fields a PATCH gives; an `email` of null keeps the address (every user has one)."""
+    changes = update.model_dump(exclude_unset=True)
+    if changes.get("email", "") is None:
+        del changes["email"]
+    return changes
+
+
 def _superuser_unless(fault: str) -> Any:
     """`get_current_active_superuser`, unless the app plants `fault`."""
 
@@ -121,7 +129,7 @@ def users_router() -> APIRouter:
                     raise HTTPException(
                         status_code=409, detail="User with this email already exists"
                     )
-            for name, value in user_in.model_dump(exclude_unset=True).items():
+            for name, value in _changes(user_in).items():
                 setattr(current_user, name, value)
         return _public(current_user)
 
@@ -213,7 +221,7 @@ def users_router() -> APIRouter:
                     raise HTTPException(
                         status_code=409, detail="User with this email already exists"
                     )
-            changes = user_in.model_dump(exclude_unset=True)
+            changes = _changes(user_in)
             if password := changes.pop("password", None):
                 user.hashed_password = get_password_hash(password)
             for name, value in changes.items():

@@ -12,6 +12,11 @@ creation and for deletions without a body, and errors as `{"errors": {"body": [.
 (422 invalid, 401, 403 not the author, 404). The document is served at
 `/api/openapi.yaml`.
 
+Kept as the conventions and Flask make them (plain schemathesis reports them): a taken
+username or email is 422, like any invalid body; `/api/articles/feed` also matches the
+rule of `/api/articles/{slug}`, so its OPTIONS and 405 name PUT and DELETE too (`feed` is
+never given as a slug).
+
 `create_app()` conforms to it; `create_app(faults={...})` breaks one clause per fault
 (see `FAULTS`); `create_app(secret=...)` fixes the HS256 key, for tests that mint tokens.
 """

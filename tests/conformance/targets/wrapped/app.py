@@ -219,9 +219,14 @@ def _flask_app(faults: frozenset[str], secret: str) -> Flask:
         return jsonify(errors={"body": exc.messages}), exc.status
 
     @app.errorhandler(HTTPException)
-    def on_http_error(exc: HTTPException) -> tuple[Response, int]:
-        status = exc.code or 500
-        return jsonify(errors={"body": [exc.name.lower()]}), status
+    def on_http_error(exc: HTTPException) -> Response:
+        answer = jsonify(errors={"body": [exc.name.lower()]})
+        answer.status_code = exc.code or 500
+        # werkzeug's own headers, such as a 405's `Allow`.
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                answer.headers[name] = value
+        return answer
 
     @app.get("/api/openapi.yaml")
     def spec_document() -> Response:

@@ -99,7 +99,8 @@ class Store:
         """The slug of `title`, suffixed `-2`, `-3`... while another article holds it."""
         base = slugify(title)
         slug, n = base, 1
-        while slug in self.articles and slug != keep:
+        # `feed` is a route of its own (`/api/articles/feed`), never an article's slug.
+        while (slug in self.articles and slug != keep) or slug == "feed":
             n += 1
             slug = f"{base}-{n}"
         return slug
