@@ -17,6 +17,8 @@ import pytest
 
 from conformance.embedded import EmbeddedTarget, embedded_reference
 
+from . import published
+
 
 @pytest.fixture(scope="session")
 def reference() -> Iterator[EmbeddedTarget]:
@@ -55,13 +57,9 @@ def postgres_url() -> Iterator[str]:
         asyncio.run(_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-_ROOT = Path(__file__).resolve().parents[2]
-
-
 @pytest.fixture(scope="session")
 def shared_specs() -> Path:
     """The providers' published API descriptions (read-only), beside the project checkout."""
-    for candidate in (_ROOT.parent / "shared" / "specs", Path("/work/shared/specs")):
-        if (candidate / "INDEX.tsv").is_file():
-            return candidate
-    pytest.skip("the published API descriptions (shared/specs beside the checkout) are absent")
+    if not (published.FOLDER / "INDEX.tsv").is_file():
+        pytest.skip(published.ABSENT)
+    return published.FOLDER
