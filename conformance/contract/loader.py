@@ -18,7 +18,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import httpx
 import orjson
 import yaml
 import yaml_rs
@@ -70,6 +69,8 @@ def read_source(source: str | Path | None = None) -> str:
     source = DEFAULT_SPEC if source is None else source
     name = str(source)
     if isinstance(source, str) and source.startswith(("http://", "https://")):
+        import httpx  # Only a URL needs it; reading a file should not pay for its import.
+
         try:
             response = httpx.get(source, timeout=10.0, follow_redirects=True)
             response.raise_for_status()

@@ -319,7 +319,7 @@ def _first_media(raw: Spec, holder: dict[str, Any]) -> tuple[str | None, dict[st
 
 
 def load_contract(source: str | None, *, role_overrides: dict[str, str] | None = None) -> Contract:
-    """Load and model a spec; `SpecError` (one line) when it is not an OpenAPI 3 document."""
+    """Load and model a spec; `SpecError` (one line) when it is not an OpenAPI document."""
     name = source or BUNDLED
     try:
         document = load_document(source)
@@ -345,7 +345,10 @@ def build_contract(
         document = to_openapi3(document)
     version = document.get("openapi")
     if not isinstance(version, str) or not version.startswith("3."):
-        raise SpecError("not an OpenAPI 3 document (no `openapi: 3.x` field)", source=source)
+        raise SpecError(
+            'not an OpenAPI document (no `openapi: 3.x` nor `swagger: "2.0"` field)',
+            source=source,
+        )
     paths = document.get("paths", {})
     if not isinstance(paths, dict):
         raise SpecError("`paths` is not a mapping", source=source)

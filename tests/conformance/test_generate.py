@@ -202,17 +202,28 @@ def test_a_schema_the_generator_refuses_is_one_line_with_its_reason(tmp_path: Pa
     assert "Traceback" not in line
 
 
-def test_a_swagger_2_document_is_refused_in_one_line(tmp_path: Path) -> None:
+def test_a_swagger_2_document_makes_the_models_of_its_definitions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     spec = tmp_path / "swagger.yaml"
-    spec.write_text('swagger: "2.0"\ninfo: {title: t, version: "1"}\npaths: {}\n')
+    spec.write_text(
+        'swagger: "2.0"\ninfo: {title: t, version: "1"}\npaths: {}\n'
+        "definitions:\n"
+        "  Pet:\n"
+        "    type: object\n"
+        "    required: [name]\n"
+        "    properties:\n"
+        "      name: {type: string, maxLength: 20}\n"
+        "      tag: {type: string, x-nullable: true}\n"
+    )
 
     result = _conformance("generate", "--spec", str(spec), "--output", str(tmp_path / "m.py"))
 
-    assert result.returncode == 2
-    assert result.stderr == (
-        f"error: {spec}: Swagger 2.0 documents are not yet supported by `conformance generate`"
-        " (convert it to OpenAPI 3 first)\n"
-    )
+    assert result.returncode == 0, result.stderr
+    models = _import(tmp_path / "m.py", "swagger_models", monkeypatch)
+    assert models.Pet(name="rex", tag=None).name == "rex"
+    with pytest.raises(ValidationError):
+        models.Pet(name="x" * 21)
 
 
 def test_the_generators_warnings_are_lines_not_python_warnings(pets: Path, tmp_path: Path) -> None:

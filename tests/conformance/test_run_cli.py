@@ -45,9 +45,20 @@ def test_a_spec_that_does_not_parse_is_one_line_and_exit_2(tmp_path: Path) -> No
 
 def test_a_document_that_is_not_openapi_is_one_line_and_exit_2(tmp_path: Path) -> None:
     spec = tmp_path / "other.yaml"
-    spec.write_text("swagger: '2.0'\npaths: {}\n", encoding="utf-8")
+    spec.write_text("asyncapi: '2.6.0'\nchannels: {}\n", encoding="utf-8")
     line = _one_error_line(_run("--url", "http://127.0.0.1:9", "--spec", str(spec), cwd=tmp_path))
-    assert "OpenAPI 3" in line
+    assert "not an OpenAPI document" in line
+
+
+def test_a_document_with_nothing_to_call_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    spec = tmp_path / "hooks.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n"
+        "webhooks:\n  newPet:\n    post:\n      responses: {'200': {description: ok}}\n",
+        encoding="utf-8",
+    )
+    line = _one_error_line(_run("--url", "http://127.0.0.1:9", "--spec", str(spec), cwd=tmp_path))
+    assert "nothing to call: the document describes only webhooks (1)" in line
 
 
 def test_a_missing_spec_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
