@@ -4,7 +4,8 @@
 
 - `host`, `basePath` and `schemes` become `servers`, one per scheme; a host without schemes
   gives a scheme-relative URL (`//host/base`: 2.0 means "the scheme the document came by"),
-  a `basePath` alone a relative one, neither no `servers` at all (3.0 then means `/`).
+  a `basePath` alone a relative one (`/` for `basePath: /`), neither no `servers` at all
+  (3.0 then means `/`).
 - `definitions`, `parameters`, `responses` and `securityDefinitions` become `components`;
   a body or form parameter among them becomes a request body, and every `$ref` is
   rewritten to the new place (names outside `[A-Za-z0-9._-]` are made valid 3.0 keys).
@@ -178,14 +179,17 @@ class _Converter:
 
     def servers(self) -> list[dict[str, Any]]:
         host = self.source.get("host")
-        base = self.source.get("basePath")
-        base = base.rstrip("/") if isinstance(base, str) else ""
+        written = self.source.get("basePath")
+        written = written if isinstance(written, str) else ""
+        base = written.rstrip("/")
         if isinstance(host, str) and host:
             schemes = [s for s in _as_list(self.source.get("schemes")) if isinstance(s, str)]
             prefixes = [f"{scheme}://" for scheme in dict.fromkeys(schemes)] or ["//"]
             return [{"url": f"{prefix}{host}{base}"} for prefix in prefixes]
-        if base:
-            return [{"url": base}]
+        if written:
+            # `basePath: /` says the API is at the root: kept as a server, as 3.0 authors
+            # write `servers: [{url: /}]`, so that nothing reads it as "no server given".
+            return [{"url": base or "/"}]
         return []
 
     def components(self) -> dict[str, Any]:

@@ -4,13 +4,23 @@ The plain API documents no 403, 413 or 429, no refresh or logout, no `X-Request-
 CORS, no `Cache-Control` and no `WWW-Authenticate` challenge. A correct deployment of it
 must pass a run with no configuration: the checks of promises it does not make are skipped
 with a reason, and the checks of the promises it makes run and pass.
+
+`swagger.yaml` describes the same API in Swagger 2.0 (a bearer token as 2.0 says it: an
+`apiKey` in the `Authorization` header). The run converts it to OpenAPI 3.0 and must judge
+the deployment exactly as on the 3.1 document; `inspect` must find the same model.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import pytest
 import yaml
-from openapi_spec_validator import validate
+from openapi_spec_validator import OpenAPIV2SpecValidator, validate
 
 from .targets import plain
 from .targets.runner import run_conformance
@@ -63,12 +73,48 @@ def test_the_plain_spec_is_valid_openapi_3_1() -> None:
         assert f"'{text}'" not in repr(document["paths"]), text
 
 
+def test_the_swagger_document_is_valid_swagger_2_0_and_promises_as_little() -> None:
+    document = yaml.safe_load(plain.SWAGGER_PATH.read_text(encoding="utf-8"))
+    assert document["swagger"] == "2.0"
+    assert [error.message for error in OpenAPIV2SpecValidator(document).iter_errors()] == []
+    for text in ("403", "413", "429", "X-Request-ID", "Access-Control", "Cache-Control"):
+        assert f"'{text}'" not in repr(document["paths"]), text
+
+
+def _inspect(spec: Path, cwd: Path) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-m", "conformance", "inspect", "--spec", str(spec), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=cwd,
+    )
+    assert result.returncode == 0, result.stderr
+    model: dict[str, Any] = json.loads(result.stdout)
+    return model
+
+
+def test_inspect_finds_the_same_model_in_the_swagger_2_0_document(tmp_path: Path) -> None:
+    openapi = _inspect(plain.SPEC_PATH, tmp_path)
+    swagger = _inspect(plain.SWAGGER_PATH, tmp_path)
+    assert openapi["roles"]["signup"]["operation"] == "registerUser"
+    assert {resource["name"] for resource in openapi["resources"]} == {"projects", "users"}
+    for key in ("roles", "credentials", "account_resource", "resources", "operations"):
+        assert swagger[key] == openapi[key], key
+    # `basePath: /` is the root, as `servers: [{url: /}]` is: the served document is
+    # looked for in the same places.
+    assert swagger["served_document"] == openapi["served_document"]
+    assert swagger["by_operation"] == openapi["by_operation"]
+
+
 @pytest.mark.slow
-def test_a_spec_that_promises_little_is_judged_only_on_what_it_promises() -> None:
+@pytest.mark.parametrize(
+    "spec", [plain.SPEC_PATH, plain.SWAGGER_PATH], ids=["openapi-3.1", "swagger-2.0"]
+)
+def test_a_spec_that_promises_little_is_judged_only_on_what_it_promises(spec: Path) -> None:
     with serve(plain.create_app()) as url:
-        run = run_conformance(
-            url, extra_args=["--spec", str(plain.SPEC_PATH), "--seed", "20261201"]
-        )
+        run = run_conformance(url, extra_args=["--spec", str(spec), "--seed", "20261201"])
     assert run.exit_code == 0, run.explain()
     assert run.report["summary"]["failed"] == 0, run.explain()
     for check_id in NOT_PROMISED:
@@ -79,7 +125,7 @@ def test_a_spec_that_promises_little_is_judged_only_on_what_it_promises() -> Non
         assert run.status(check_id) == {"passed"}, (check_id, run.status(check_id))
     # Something ran: every operation was reached by the contract checks and schemathesis.
     assert run.report["summary"]["passed"] >= 60, run.report["summary"]
-    document = yaml.safe_load(plain.SPEC_PATH.read_text(encoding="utf-8"))
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
     operations = {
         operation["operationId"]
         for item in document["paths"].values()

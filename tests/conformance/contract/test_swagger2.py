@@ -97,6 +97,12 @@ def test_the_result_is_an_openapi_3_0_3_document_that_keeps_the_top_level_fields
         # 2.0: no schemes means the scheme the document itself was fetched with.
         ({"host": "api.example.com:8443"}, ["//api.example.com:8443"]),
         ({"basePath": "/api"}, ["/api"]),
+        # The root, said outright: a server at `/`, as a 3.0 author writes it.
+        ({"basePath": "/"}, ["/"]),
+        (
+            {"host": "api.example.com", "basePath": "/", "schemes": ["https"]},
+            ["https://api.example.com"],
+        ),
         ({}, None),
     ],
 )

@@ -13,9 +13,11 @@ from starlette.responses import Response
 from ..apis_common import JSONResponse, SpecRules, load_spec, resource
 from ..detail_apis import Accounts, NotFound, User, build_app, now, row_id
 
-__all__ = ["SPEC_PATH", "create_app"]
+__all__ = ["SPEC_PATH", "SWAGGER_PATH", "create_app"]
 
 SPEC_PATH = Path(__file__).with_name("spec.yaml")
+# The same API in Swagger 2.0.
+SWAGGER_PATH = Path(__file__).with_name("swagger.yaml")
 
 
 @dataclass
