@@ -8,8 +8,6 @@ against an app with that fault alone, which must answer otherwise.
 from __future__ import annotations
 
 import secrets
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ import yaml
 from openapi_spec_validator import validate
 
 from tests.conformance.targets.drf import FAULTS, create_app
+from tests.conformance.targets.runner import inspect_heading
 from tests.conformance.targets.serving import serve
 
 PASSWORD = "correct horse battery"
@@ -287,16 +286,8 @@ def test_a_deleted_project_and_its_tasks_are_gone(client: httpx.Client) -> None:
 
 def test_conformance_inspect_reads_the_served_document(url: str, tmp_path: Path) -> None:
     spec = f"{url}/api/schema/"
-    result = subprocess.run(
-        [sys.executable, "-m", "conformance", "inspect", "--spec", spec],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == f"spec {spec} · 19 operations"
+
+    assert inspect_heading(spec, tmp_path) == f"spec {spec} · 19 operations"
 
 
 def test_an_unknown_fault_is_refused() -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from ...contract.document import Spec
-from ...contract.tree import JsonPath, as_list, as_map, json_pointer
 from ..findings import Severity
 from ..formats import OAS2
 from ..registry import RuleSet, Violation, rule
-from .validity import _refs
+from .validity import undefined_schemes, unused
 
 # The reusable sections of a 2.0 document, all at its top level.
 _REUSABLE = ("definitions", "parameters", "responses")
@@ -27,14 +25,7 @@ _REUSABLE = ("definitions", "parameters", "responses")
 )
 def security_defined(spec: Spec) -> Iterator[Violation]:
     """Security requirements (document-wide and per operation) naming unknown schemes."""
-    schemes = as_map(spec.root.get("securityDefinitions"))
-    owners: list[tuple[dict[str, Any], JsonPath]] = [(spec.root, ())]
-    owners += [(operation.node, operation.path) for operation in spec.operations]
-    for owner, path in owners:
-        for index, requirement in enumerate(as_list(owner.get("security"))):
-            for name in as_map(requirement):
-                if name not in schemes:
-                    yield (*path, "security", index), f"security scheme {name!r} is not defined"
+    yield from undefined_schemes(spec, ("securityDefinitions",))
 
 
 @rule(
@@ -48,9 +39,5 @@ def security_defined(spec: Spec) -> Iterator[Violation]:
 )
 def unused_definition(spec: Spec) -> Iterator[Violation]:
     """Reusable objects that no `$ref` reaches."""
-    targets = {ref for ref, _ in _refs(spec.root, (), parent=None)}
-    for section in _REUSABLE:
-        for name in as_map(spec.root.get(section)):
-            own = "#" + json_pointer((section, name))
-            if not any(ref == own or ref.startswith(own + "/") for ref in targets):
-                yield (section, name), f"{section} entry {name!r} is never used"
+    for path, name in unused(spec, [(section,) for section in _REUSABLE]):
+        yield path, f"{path[0]} entry {name!r} is never used"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from openapi_spec_validator import (
@@ -207,13 +207,19 @@ def invalid_ref(spec: Spec) -> Iterator[Violation]:
 )
 def unused_component(spec: Spec) -> Iterator[Violation]:
     """Components that no `$ref` reaches."""
+    sections = [("components", section) for section in _COMPONENT_SECTIONS]
+    for path, name in unused(spec, sections):
+        yield path, f"{path[1]} component {name!r} is never used"
+
+
+def unused(spec: Spec, sections: Sequence[JsonPath]) -> Iterator[tuple[JsonPath, str]]:
+    """(path, name) of each reusable object under `sections` that no `$ref` reaches."""
     targets = {ref for ref, _ in _refs(spec.root, (), parent=None)}
-    components = as_map(spec.root.get("components"))
-    for section in _COMPONENT_SECTIONS:
-        for name in as_map(components.get(section)):
-            own = "#" + json_pointer(("components", section, name))
+    for section in sections:
+        for name in as_map(node_at(spec.root, section)):
+            own = "#" + json_pointer((*section, name))
             if not any(ref == own or ref.startswith(own + "/") for ref in targets):
-                yield ("components", section, name), f"{section} component {name!r} is never used"
+                yield (*section, name), name
 
 
 @rule(
@@ -227,7 +233,12 @@ def unused_component(spec: Spec) -> Iterator[Violation]:
 )
 def security_defined(spec: Spec) -> Iterator[Violation]:
     """Security requirements (document-wide and per operation) naming unknown schemes."""
-    schemes = as_map(as_map(spec.root.get("components")).get("securitySchemes"))
+    yield from undefined_schemes(spec, ("components", "securitySchemes"))
+
+
+def undefined_schemes(spec: Spec, where: JsonPath) -> Iterator[Violation]:
+    """Security requirements naming a scheme that the map at `where` does not define."""
+    schemes = as_map(node_at(spec.root, where))
     owners: list[tuple[dict[str, Any], JsonPath]] = [(spec.root, ())]
     owners += [(operation.node, operation.path) for operation in spec.operations]
     for owner, path in owners:

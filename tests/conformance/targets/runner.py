@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ConformanceRun", "run_conformance"]
+__all__ = ["ConformanceRun", "inspect_heading", "run_conformance"]
 
 # A bound on one run, far above what a quick run takes, so a hung engine fails the test.
 RUN_TIMEOUT = 300.0
@@ -128,3 +128,17 @@ def run_conformance(
             json.loads(report_path.read_text(encoding="utf-8")) if report_path.is_file() else {}
         )
     return ConformanceRun(completed.returncode, completed.stdout, completed.stderr, report)
+
+
+def inspect_heading(spec: str, cwd: Path) -> str:
+    """The first line `conformance inspect --spec SPEC` prints (it must exit 0)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "conformance", "inspect", "--spec", spec],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=cwd,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[0]
