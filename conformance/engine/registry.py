@@ -139,7 +139,7 @@ _NEED_TEXT = {
         "accounts of the run's own, signed up through the sign-up role and logged in "
         "through the token role",
         "the spec has no usable sign-up or token operation, or signing up or logging in is "
-        "refused, fails, or answers no account id or token",
+        "refused or rejected, fails (5xx), or answers no token",
     ),
     Need.ROW: (
         "rows made through the create operation of each resource it judges (a nested "

@@ -149,10 +149,9 @@ class SetupCause:
             if self.identity == "the admin":
                 return "the deployment refuses this to the admin credentials given"
             return (
-                "the operation is not open to the accounts the run signs up, and the run "
-                "writes only as those (admin credentials are used to read): what needs it "
-                "is not tested here; if the spec means it open to any account, the "
-                "deployment is at fault"
+                "closed to the accounts the run signs up, and the run never writes as the "
+                "admin: what needs it is untested here (a fault of the deployment if the "
+                "spec means it open to any account)"
             )
         return _HINTS.get(self.kind)
 
