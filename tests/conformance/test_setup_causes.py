@@ -55,12 +55,13 @@ def _run(url: str, *checks: str) -> ConformanceRun:
 
 
 def _outcome(run: ConformanceRun, check_id: str, operation: str) -> dict[str, Any]:
-    [found] = [
+    found: list[dict[str, Any]] = [
         o
         for o in run.report["outcomes"]
         if (o["check_id"], o["operation"]) == (check_id, operation)
     ]
-    return found
+    assert len(found) == 1, found
+    return found[0]
 
 
 @pytest.fixture(scope="module")
