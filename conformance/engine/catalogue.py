@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..contract import Contract, load_contract
-from .registry import REGISTRY, RENAMED, Check, Family, Registry
+from .registry import REGISTRY, RENAMED, Check, Family, Need, Registry
 
 __all__ = ["CATALOGUE_PATH", "load_checks", "main", "render_catalogue"]
 
@@ -20,7 +20,8 @@ def load_checks() -> Registry:
 
 def render_catalogue(registry: Registry | None = None, contract: Contract | None = None) -> str:
     """The Markdown of `docs/checks.md`: every check, by family, with its OWASP category,
-    what a spec must contain for it to run, and where it runs on the bundled contract."""
+    what a spec must contain for it to run, the set-up it needs (whose failure skips it),
+    and where it runs on the bundled contract."""
     registry = registry or load_checks()
     contract = contract or load_contract(None)
     lines = [
@@ -36,7 +37,9 @@ def render_catalogue(registry: Registry | None = None, contract: Contract | None
         "spec without it the check is skipped, with that reason (`conformance inspect --spec",
         "SPEC` lists, per operation, the checks that will run). The last column names the",
         "operations it runs on in the bundled contract. Checks marked *admin* need admin",
-        "credentials and are skipped, with the reason, without them.",
+        "credentials and are skipped, with the reason, without them. *Set-up* names the steps",
+        "the check takes but does not judge ([below](#set-up-skipped-not-failed)): when one",
+        "does not work, the check is skipped with that cause, never failed.",
         "",
     ]
     for family in Family:
@@ -45,17 +48,19 @@ def render_catalogue(registry: Registry | None = None, contract: Contract | None
             continue
         lines += [f"## {family.heading}: `{family.value}.*`", ""]
         lines += [
-            "| id | asserts | OWASP 2023 | runs where the spec has | in the bundled contract |",
-            "|---|---|---|---|---|",
+            "| id | asserts | OWASP 2023 | runs where the spec has | set-up | "
+            "in the bundled contract |",
+            "|---|---|---|---|---|---|",
         ]
         for item in items:
             note = " *admin*" if item.needs_admin else ""
             needs, bundled = _reach(item, contract)
             lines.append(
                 f"| `{item.id}`{note} | {item.description} | "
-                f"{item.owasp.value} {item.owasp.heading} | {needs} | {bundled} |"
+                f"{item.owasp.value} {item.owasp.heading} | {needs} | {_setup(item)} | {bundled} |"
             )
         lines.append("")
+    lines += _setup_legend()
     lines += [
         "## Renamed ids",
         "",
@@ -69,6 +74,38 @@ def render_catalogue(registry: Registry | None = None, contract: Contract | None
         "",
     ]
     return "\n".join(lines)
+
+
+def _setup(item: Check) -> str:
+    if item.schemathesis_name is not None:
+        return "schemathesis's own"
+    return ", ".join(f"`{need.value}`" for need in item.setup) or "none"
+
+
+def _setup_legend() -> list[str]:
+    """What each set-up step is, and when a check is skipped rather than failed for it."""
+    return [
+        "## Set-up: skipped, not failed",
+        "",
+        "A check fails only on the behaviour it asserts. To get there it takes steps it does",
+        "not judge; when one does not work, what it asserts was never seen, so the check is",
+        "*skipped*, with a cause that names the step, the operation, as whom it was sent and",
+        "what came back, e.g. `set-up: creating a row of users (POST /api/v1/users/) as a",
+        "normal account was refused (403)`. The run states each cause once, with the checks",
+        "it skipped (console, JSON `causes`, the HTML report's *Not tested*); such skips do",
+        "not fail the run (exit 0 when nothing failed).",
+        "",
+        "A check whose assertion is the step itself judges it: `workflows.create-read` fails",
+        "on a create that answers 5xx, an undocumented status or no id (a refusal of the",
+        "run's account, 401 or 403, still skips it: the spec does not say that any account",
+        "may create), `workflows.signup-login` on a sign-up or login that does not work,",
+        "`concurrency.parallel-creates` on parallel creates that fail.",
+        "",
+        "| set-up | what the run does | skipped (with the cause) when |",
+        "|---|---|---|",
+        *(f"| `{need.value}` | {need.summary} | {need.skipped_when} |" for need in Need),
+        "",
+    ]
 
 
 def _reach(item: Check, contract: Contract) -> tuple[str, str]:

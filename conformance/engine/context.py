@@ -1,6 +1,10 @@
 """What a contract check gets: the target, the contract, the run's users and a few helpers.
 
 One `CheckContext` is made per check, so that every `Failure` it raises carries its id.
+The helpers come in two kinds: `expect_*` judge what the check asserts (a `Failure` when
+it does not hold), `require_*` and the set-up helpers (`user`, `row`, `parent_path`) take
+steps the check only needs: when one does not work the check is skipped with the cause
+(`setup.py`), never failed.
 """
 
 from __future__ import annotations
@@ -16,13 +20,14 @@ import httpx
 from ..contract import Contract, Operation, Resource, RoleName, accounts
 from .failures import Failure, Skip
 from .http import TargetClient, json_body
-from .identities import Identities, Identity
+from .identities import Identities, Identity, IdentityError
 from .ledger import Ledger
-from .registry import Check
+from .registry import Check, Need
 from .results import Outcome, Status
 from .rows import Row, body_for, changed_fields, listed_rows, success_statuses
 from .served import ServedDocument
 from .settings import ProfileSettings
+from .setup import cause_of, failed_step, identity_cause
 from .targets import resources_of
 
 __all__ = ["CheckContext"]
@@ -59,11 +64,19 @@ class CheckContext:
     # -- users -----------------------------------------------------------------------------
 
     def user(self, label: str = "user") -> Identity:
-        """A new account of the run's own, logged in; skips the check when none can be made."""
+        """A new account of the run's own, logged in; skips the check when none can be made
+        (with the cause, when the sign-up or the login did not work)."""
         problem = self.identities.signup_problem
         if problem is not None:
             self.skip(problem)
-        return self.identities.sign_up(label)
+        try:
+            return self.identities.sign_up(label)
+        except IdentityError as exc:
+            raise self.identity_failed(exc) from None
+
+    def identity_failed(self, exc: IdentityError) -> Skip:
+        """The skip of a check whose account could not be made, or its token renewed."""
+        return failed_step(identity_cause(self.spec, self.identities, exc))
 
     def admin(self) -> Identity:
         """The admin account; skips the check when no admin credentials were given."""
@@ -109,6 +122,37 @@ class CheckContext:
 
     def skip(self, reason: str) -> NoReturn:
         raise Skip(reason)
+
+    def require_success(
+        self, response: httpx.Response, operation: Operation, *, need: Need
+    ) -> None:
+        """A step the check needs but does not judge: unless it answered a 2xx, the check is
+        skipped with the cause (the step, the operation, as whom, the status)."""
+        if not 200 <= response.status_code < 300:
+            raise failed_step(cause_of(self.spec, self.identities, operation, response, need))
+
+    def require_allowed(self, response: httpx.Response, operation: Operation) -> None:
+        """Skip, with the cause, when the operation refused the caller (401 or 403): the
+        answer then says nothing of what the check asks (the input, a row made)."""
+        if response.status_code in (401, 403):
+            raise failed_step(
+                cause_of(self.spec, self.identities, operation, response, Need.ACCESS)
+            )
+
+    def require_object(
+        self, response: httpx.Response, operation: Operation, *, need: Need
+    ) -> dict[str, Any]:
+        """The body of a step's 2xx answer as a JSON object; skips, with the cause, without."""
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            detail = "not a JSON object"
+            raise failed_step(
+                cause_of(self.spec, self.identities, operation, response, need, detail=detail)
+            )
+        return body
 
     def expect_status(
         self,
@@ -244,9 +288,27 @@ class CheckContext:
                 )
             )
             return
+        except IdentityError as exc:
+            stopped = self.identity_failed(exc)
+            self.outcomes.append(
+                Outcome(
+                    self.check.id,
+                    operation.operation_id,
+                    Status.SKIPPED,
+                    reason=stopped.reason,
+                    cause=stopped.cause,
+                )
+            )
+            return
         except Skip as skip:
             self.outcomes.append(
-                Outcome(self.check.id, operation.operation_id, Status.SKIPPED, reason=skip.reason)
+                Outcome(
+                    self.check.id,
+                    operation.operation_id,
+                    Status.SKIPPED,
+                    reason=skip.reason,
+                    cause=skip.cause,
+                )
             )
             return
         if self.sent == before:
@@ -300,6 +362,7 @@ class CheckContext:
         owner: Identity,
         *,
         within: Mapping[str, object] | None = None,
+        judged: bool = False,
         **fields: object,
     ) -> Row:
         """A new row of the resource, owned by `owner` (its parents made first).
@@ -307,6 +370,12 @@ class CheckContext:
         `within` is the path of a parent already made (another row's, less its own id), so
         that several rows share it. The accounts resource's row is `owner`'s own account,
         its body as the account's read answers it where the spec has one.
+
+        Making the row is a step the check needs: when the create does not answer a 2xx
+        with a JSON object holding the row's id, the check is skipped with the cause. With
+        `judged`, the check asserts the create itself: anything but a documented 2xx with
+        the row's id fails it, but a refusal of the caller (401, 403) still skips it, since
+        the spec does not say that any account may create. Parents are always steps.
         """
         if resource.name == self.spec.roles.account_resource:
             return self._own_account(resource, owner)
@@ -316,9 +385,27 @@ class CheckContext:
         path = dict(within) if within is not None else self.parent_path(resource, owner)
         sent = {**body_for(resource, self.identities.run_tag, owner.label), **fields}
         response = self.send(create, as_=owner, path=path, json=sent)
-        self.expect_success(response, create, title=f"creating a row of {resource.name} failed")
-        body = self.json_object(response, operation=create.operation_id)
+        if judged:
+            self.require_allowed(response, create)
+            self.expect_success(response, create, title=f"creating a row of {resource.name} failed")
+            body = self.json_object(response, operation=create.operation_id)
+        else:
+            self.require_success(response, create, need=Need.ROW)
+            body = self.require_object(response, create, need=Need.ROW)
         row_id = body.get(resource.id_field)
+        if row_id is None and resource.id_param is not None:
+            missing = f"no {resource.id_field} in the answer"
+            if judged:
+                self.fail(
+                    f"the created row of {resource.name} has no {resource.id_field}",
+                    expected=f"the new row's {resource.id_field}",
+                    seen=_excerpt(response),
+                    response=response,
+                    operation=create.operation_id,
+                )
+            raise failed_step(
+                cause_of(self.spec, self.identities, create, response, Need.ROW, detail=missing)
+            )
         if resource.id_param is not None:
             path[resource.id_param] = row_id
         self.ledger.note(resource.name, path, owner)
@@ -331,8 +418,8 @@ class CheckContext:
         if resource.read is None or resource.id_param is None:
             return Row(resource, owner.user_id, {}, path, owner)
         read = self.send(resource.read, as_=owner, path=path)
-        self.expect_success(read, resource.read, title="one's own account cannot be read")
-        body = self.json_object(read, operation=resource.read.operation_id)
+        self.require_success(read, resource.read, need=Need.OWN_ACCOUNT)
+        body = self.require_object(read, resource.read, need=Need.OWN_ACCOUNT)
         return Row(resource, owner.user_id, body, path, owner, response=read)
 
     def parent_path(self, resource: Resource, owner: Identity) -> dict[str, object]:
@@ -374,8 +461,10 @@ class CheckContext:
     def expect_invalid(self, response: httpx.Response, operation: Operation, *, title: str) -> None:
         """Input its schema forbids is a 4xx: 422 where the operation documents 422.
 
-        401 and 403 do not count: a refusal of the caller says nothing of the input.
+        401 and 403 do not count: a refusal of the caller says nothing of the input, so
+        the check is skipped with that cause (`require_allowed`).
         """
+        self.require_allowed(response, operation)
         allowed = {422} if "422" in operation.statuses else set(range(400, 500)) - {401, 403}
         self.expect_status(response, allowed, operation=operation.operation_id, title=title)
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .registry import REGISTRY, Family
-from .results import Outcome, Status
+from .results import Outcome, SetupCause, Status
 
 __all__ = [
+    "CauseGroup",
     "CheckFinished",
     "CleanupFinished",
     "Event",
@@ -91,6 +92,16 @@ class CleanupFinished(Event):
     objects_deleted: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class CauseGroup:
+    """One root cause and what it stopped: the checks it skipped, on which operations."""
+
+    cause: SetupCause
+    outcomes: tuple[Outcome, ...]
+    checks: tuple[str, ...]
+    operations: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class RunResult:
     """Everything a run found; the reports serialise this."""
@@ -149,6 +160,40 @@ class RunResult:
             if operations:
                 return operations
         return ("(whole API)",)
+
+    def causes(self) -> list[CauseGroup]:
+        """The set-up causes that skipped checks, each once with what it stopped; the cause
+        that stopped the most checks first."""
+        grouped: dict[str, list[Outcome]] = {}
+        causes: dict[str, SetupCause] = {}
+        for outcome in self.outcomes:
+            if outcome.cause is not None and outcome.status is Status.SKIPPED:
+                grouped.setdefault(outcome.cause.text, []).append(outcome)
+                causes.setdefault(outcome.cause.text, outcome.cause)
+        found = [
+            CauseGroup(
+                causes[text],
+                tuple(outcomes),
+                tuple(dict.fromkeys(outcome.check_id for outcome in outcomes)),
+                tuple(
+                    dict.fromkeys(
+                        operation
+                        for outcome in outcomes
+                        for operation in self.operations_of(outcome)
+                    )
+                ),
+            )
+            for text, outcomes in grouped.items()
+        ]
+        return sorted(found, key=lambda group: (-len(group.checks), group.cause.text))
+
+    @property
+    def skipped_by_setup(self) -> int:
+        """How many outcomes a set-up cause skipped."""
+        return sum(
+            outcome.cause is not None and outcome.status is Status.SKIPPED
+            for outcome in self.outcomes
+        )
 
     def by_operation(self) -> dict[str, Counter[Status]]:
         table: dict[str, Counter[Status]] = {}

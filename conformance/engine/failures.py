@@ -1,6 +1,6 @@
 """The exceptions a check raises to end itself: `Failure` (the target broke the contract)
-and `Skip` (the check cannot run here). Neither is an error of the toolkit: the runner
-turns both into an `Outcome`.
+and `Skip` (the check cannot run here, or a step it needed did not work). Neither is an
+error of the toolkit: the runner turns both into an `Outcome`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import shlex
 
 import httpx
 
-from .results import FailureRecord, RequestRecord, ResponseRecord
+from .results import FailureRecord, RequestRecord, ResponseRecord, SetupCause
 
 __all__ = ["Failure", "Skip", "curl_for", "record_request", "record_response"]
 
@@ -53,11 +53,16 @@ class Failure(Exception):
 
 
 class Skip(Exception):
-    """The check cannot run against this target (for example, it needs admin credentials)."""
+    """The check cannot run against this target (for example, it needs admin credentials).
 
-    def __init__(self, reason: str) -> None:
+    `cause` is set when a step the check needed did not work (`setup.py`): the reason
+    then says that step, as every other check it stopped says it.
+    """
+
+    def __init__(self, reason: str, cause: SetupCause | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.cause = cause
 
 
 def _text(content: bytes) -> str:

@@ -29,12 +29,18 @@ EMAIL_DOMAIN = "conformance-run.example.com"
 
 
 class IdentityError(Exception):
-    """An account could not be made or logged in: the target's sign-up or login is broken."""
+    """An account could not be made or logged in: the target's sign-up or login is broken.
 
-    def __init__(self, message: str, response: httpx.Response | None = None) -> None:
+    `step` is "signup" or "login" (what was tried), `response` its answer when one came.
+    """
+
+    def __init__(
+        self, message: str, response: httpx.Response | None = None, *, step: str = "login"
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.response = response
+        self.step = step
 
 
 @dataclass(slots=True)
@@ -150,7 +156,7 @@ class Identities:
         """Sign up a new account (and log it in); `IdentityError` when the target refuses."""
         problem = self.signup_problem
         if problem is not None:
-            raise IdentityError(problem)
+            raise IdentityError(problem, step="signup")
         signup = self.roles[RoleName.SIGNUP]
         assert signup is not None
         identity = Identity(label, self.email_for(label), self._password())
@@ -160,7 +166,7 @@ class Identities:
             json=self.signup_body(identity.email, identity.password, label),
         )
         if not 200 <= response.status_code < 300:
-            raise IdentityError(f"sign-up answered {response.status_code}", response)
+            raise IdentityError(f"sign-up answered {response.status_code}", response, step="signup")
         identity.user_id = self._id_of(json_body(response))
         self.track(identity)
         if login:

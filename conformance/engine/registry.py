@@ -2,6 +2,8 @@
 
 Contract checks are plain functions registered with `@check`; they all take one
 `CheckContext` and either return (passed), raise `Failure` (failed) or raise `Skip`.
+A check declares with `setup=` the steps it needs but does not judge (`Need`): when one
+does not work, the check is skipped with the cause, never failed (docs/checks.md).
 Schemathesis's own checks are registered here too (`generic.*`, run by schemathesis rather
 than called), so that the catalogue, the waivers and the reports know every id.
 
@@ -29,6 +31,7 @@ __all__ = [
     "Check",
     "CheckFunction",
     "Family",
+    "Need",
     "Owasp",
     "Registry",
     "check",
@@ -106,6 +109,69 @@ _OWASP_TITLES = {
 }
 
 
+class Need(StrEnum):
+    """A step a check takes to get where it judges, without judging it.
+
+    When the step does not work the check is skipped with the cause (`SetupCause`), not
+    failed: its failure belongs to the checks that assert that step, if any.
+    """
+
+    ACCOUNT = "account"
+    ROW = "row"
+    OWN_ACCOUNT = "own-account"
+    ACCESS = "access"
+    ADMIN = "admin"
+    SERVED = "served"
+
+    @property
+    def summary(self) -> str:
+        """What the step is, for the catalogue."""
+        return _NEED_TEXT[self][0]
+
+    @property
+    def skipped_when(self) -> str:
+        """When the check is skipped rather than failed for it, for the catalogue."""
+        return _NEED_TEXT[self][1]
+
+
+_NEED_TEXT = {
+    Need.ACCOUNT: (
+        "accounts of the run's own, signed up through the sign-up role and logged in "
+        "through the token role",
+        "the spec has no usable sign-up or token operation, or signing up or logging in is "
+        "refused or rejected, fails (5xx), or answers no token",
+    ),
+    Need.ROW: (
+        "rows made through the create operation of each resource it judges (a nested "
+        "one's parents first), as one of the run's accounts, with a body made from the "
+        "spec's schema",
+        "the create is refused (401, 403) or rejected (another 4xx), fails (5xx), or answers "
+        "no JSON object with the row's id",
+    ),
+    Need.OWN_ACCOUNT: (
+        "the account's own row, read through the accounts resource's read by id",
+        "the sign-up answered no account id, or the read is refused, fails, or answers no "
+        "JSON object",
+    ),
+    Need.ACCESS: (
+        "the operation it judges open to the run's account: what it asserts (the input "
+        "judged, a row made) is only seen past the caller's refusal",
+        "the operation answers the run's account 401 or 403 (reserved to other accounts), "
+        "or, for an answer it reads, anything but a 2xx",
+    ),
+    Need.ADMIN: (
+        "admin credentials (`--admin-email`/`--admin-password`), used to read and to be "
+        "refused, never to write",
+        "none are given (the parts that need them are skipped)",
+    ),
+    Need.SERVED: (
+        "the OpenAPI document the deployment serves (found under the spec's servers, or "
+        "`--served-spec`)",
+        "the deployment serves none where the run looks",
+    ),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
     """One registered check.
@@ -127,6 +193,8 @@ class Check:
     risk: str | None = None
     # The operations of a given spec it runs on (see targets.py); None: `operations`.
     targets: Targets | None = None
+    # The steps it needs but does not judge: their failure skips it, with the cause.
+    setup: tuple[Need, ...] = ()
 
     @property
     def family(self) -> Family:
@@ -187,6 +255,7 @@ class Registry:
         needs_admin: bool = False,
         risk: str | None = None,
         targets: Targets | None = None,
+        setup: tuple[Need, ...] = (),
     ) -> Callable[[CheckFunction], CheckFunction]:
         """Register the decorated function as the check `check_id`."""
 
@@ -201,6 +270,7 @@ class Registry:
                     needs_admin=needs_admin,
                     risk=risk,
                     targets=targets,
+                    setup=tuple(dict.fromkeys((*setup, *((Need.ADMIN,) if needs_admin else ())))),
                 )
             )
             return func

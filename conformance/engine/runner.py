@@ -289,14 +289,13 @@ class _Run:
                 duration=time.monotonic() - started,
             )
         except Skip as skip:
-            return ctx, Outcome(item.id, None, Status.SKIPPED, reason=skip.reason)
+            return ctx, Outcome(item.id, None, Status.SKIPPED, reason=skip.reason, cause=skip.cause)
         except IdentityError as exc:
+            # An account the check needed could not be made or logged in: a step, not
+            # what it asserts (workflows.signup-login judges the sign-up and the login).
+            stopped = ctx.identity_failed(exc)
             return ctx, Outcome(
-                item.id,
-                None,
-                Status.ERROR,
-                time.monotonic() - started,
-                reason=f"could not make or log in a user of the run: {exc.message}",
+                item.id, None, Status.SKIPPED, reason=stopped.reason, cause=stopped.cause
             )
         except httpx.HTTPError as exc:
             return ctx, Outcome(

@@ -20,7 +20,7 @@ from ...contract.roles import is_secret
 from ..context import CheckContext
 from ..identities import Identity
 from ..probes import probe_request
-from ..registry import Owasp, check
+from ..registry import Need, Owasp, check
 from ..targets import Targets, also_needs, of_roles, secured
 
 # The expiry check waits for a token to expire: at most this long, and this much after.
@@ -112,6 +112,7 @@ def garbage_token(ctx: CheckContext) -> None:
 
 @check(
     "authn.tampered-signature",
+    setup=(Need.ACCOUNT,),
     targets=secured,
     risk="Anyone can forge a token by editing its claims: the signature is not verified.",
     description="An access token whose payload or signature was altered is 401.",
@@ -130,6 +131,7 @@ def tampered_signature(ctx: CheckContext) -> None:
 
 @check(
     "authn.alg-none",
+    setup=(Need.ACCOUNT,),
     targets=secured,
     risk="Anyone can sign in as any user with an unsigned token (alg: none).",
     description="An unsigned token (alg: none) with valid claims is 401.",
@@ -158,6 +160,7 @@ def _expires_in(ctx: CheckContext, token: str, user: Identity) -> float | None:
 
 @check(
     "authn.expired-token",
+    setup=(Need.ACCOUNT,),
     targets=secured,
     risk="An access token keeps working after it expires, so a leaked one never stops working.",
     description="An access token used after it expired (by its `exp` claim, or the lifetime "
@@ -183,6 +186,7 @@ def expired_token(ctx: CheckContext) -> None:
 
 @check(
     "authn.refresh-as-access",
+    setup=(Need.ACCOUNT,),
     targets=also_needs(RoleName.REFRESH, secured),
     risk="A long-lived refresh token works as an access token, so a stolen one opens every door.",
     description="A refresh token is never accepted as an access token (401).",
@@ -196,6 +200,7 @@ def refresh_as_access(ctx: CheckContext) -> None:
 
 @check(
     "authn.access-as-refresh",
+    setup=(Need.ACCOUNT,),
     targets=of_roles(RoleName.REFRESH),
     risk="An access token can mint new token pairs, so a leaked one never expires.",
     description="An access token is refused by the refresh operation (401).",
@@ -268,6 +273,7 @@ def _rotate_fresh_pair(ctx: CheckContext, label: str) -> tuple[str, httpx.Respon
 
 @check(
     "authn.refresh-rotation",
+    setup=(Need.ACCOUNT,),
     targets=_ROTATES,
     risk="A refresh token keeps working after use, so a stolen one stays valid.",
     description="Where the refresh operation answers a new refresh token: it is another "
@@ -291,6 +297,7 @@ def refresh_rotation(ctx: CheckContext) -> None:
 
 @check(
     "authn.refresh-reuse-revokes",
+    setup=(Need.ACCOUNT,),
     targets=_ROTATES,
     risk="A stolen refresh token that is replayed does not end the victim's sessions.",
     description="Reusing a revoked refresh token revokes every refresh token of that user "
@@ -319,6 +326,7 @@ def _logout(ctx: CheckContext, logout: Operation, user: Identity, token: str) ->
 
 @check(
     "authn.logout-revokes",
+    setup=(Need.ACCOUNT,),
     targets=also_needs(RoleName.REFRESH, of_roles(RoleName.LOGOUT)),
     risk="Signing out does not end the session: the refresh token still works.",
     description="After logout (a documented 2xx) the refresh token no longer refreshes; a "
@@ -352,6 +360,7 @@ def _password_change(ctx: CheckContext) -> tuple[Operation, str]:
 
 @check(
     "authn.password-change-revokes",
+    setup=(Need.ACCOUNT,),
     targets=Targets(
         "an update of the accounts whose body has a secret field",
         lambda contract: [op.operation_id for op in (_account_update(contract),) if op],
@@ -418,6 +427,7 @@ def _no_store_promised(contract: Contract) -> list[str]:
 
 @check(
     "authn.token-no-store",
+    setup=(Need.ACCOUNT,),
     targets=Targets("a token or refresh answer that documents Cache-Control", _no_store_promised),
     risk="Tokens may be kept by caches and proxies between the client and the API.",
     description="Token responses (login, refresh) that document Cache-Control carry no-store.",

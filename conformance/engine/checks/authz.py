@@ -17,7 +17,7 @@ from ...contract import Contract, Operation, Resource, schemas
 from ...contract.admin import admin_lists, admin_only, admin_reads
 from ..context import CheckContext
 from ..identities import Identity
-from ..registry import Owasp, check
+from ..registry import Need, Owasp, check
 from ..rows import Row, page_query, success_statuses, total_of, unknown_id, widest_page
 from ..targets import found_by, of_account, of_found, of_resources
 
@@ -75,6 +75,7 @@ def _paths(
 
 @check(
     "authz.read-cross-user",
+    setup=(Need.ACCOUNT, Need.ROW),
     targets=of_resources("read", "create"),
     risk="Any signed-in user can read objects that belong to another user.",
     description="User B reading user A's object (of every resource the spec creates, nested "
@@ -99,6 +100,7 @@ def read_cross_user(ctx: CheckContext) -> None:
 
 @check(
     "authz.update-cross-user",
+    setup=(Need.ACCOUNT, Need.ROW),
     targets=of_resources("update", "create", "read"),
     risk="Any signed-in user can change objects that belong to another user.",
     description="User B changing user A's object is refused, and the object is unchanged.",
@@ -160,6 +162,7 @@ def _change_refused(
 
 @check(
     "authz.delete-cross-user",
+    setup=(Need.ACCOUNT, Need.ROW),
     targets=of_resources("delete", "create", "read"),
     risk="Any signed-in user can delete objects that belong to another user.",
     description="User B deleting user A's object is refused, and the object is still there.",
@@ -194,6 +197,7 @@ def _delete_refused(
 
 @check(
     "authz.list-isolation",
+    setup=(Need.ACCOUNT, Need.ROW),
     targets=of_resources("list", "create"),
     risk="A user's lists show objects that belong to other users.",
     description="A user's list of every resource never shows another user's objects, and "
@@ -275,6 +279,7 @@ def _only_own(ctx: CheckContext, resource: Resource, response: httpx.Response, o
 
 @check(
     "authz.user-read-cross-user",
+    setup=(Need.ACCOUNT, Need.OWN_ACCOUNT),
     targets=of_account("read"),
     risk="Any signed-in user can read any other user's account.",
     description="User B reading user A's account (the resource the sign-up creates) is "
@@ -296,6 +301,7 @@ def user_read_cross_user(ctx: CheckContext) -> None:
 
 @check(
     "authz.user-update-cross-user",
+    setup=(Need.ACCOUNT, Need.OWN_ACCOUNT),
     targets=of_account("update", "read"),
     risk="Any signed-in user can change any other user's account, email or password.",
     description="User B changing user A's account is refused, and the account is unchanged.",
@@ -307,6 +313,7 @@ def user_update_cross_user(ctx: CheckContext) -> None:
 
 @check(
     "authz.user-delete-cross-user",
+    setup=(Need.ACCOUNT, Need.OWN_ACCOUNT),
     targets=of_account("delete", "read"),
     risk="Any signed-in user can delete any other user's account.",
     description="User B deleting user A's account is refused, and A's account is still there.",
@@ -327,6 +334,7 @@ def _query(operation: Operation) -> dict[str, object]:
 
 @check(
     "authz.admin-only-list-users",
+    setup=(Need.ACCOUNT,),
     targets=found_by(
         "a read reserved to administrators (a secured GET documenting 403, naming no row)",
         admin_only,
@@ -359,6 +367,7 @@ def _admin_targets(contract: Contract) -> list[Operation]:
 
 @check(
     "authz.superuser-reads-all",
+    setup=(Need.ACCOUNT, Need.ROW),
     targets=found_by(
         "a read the spec says an administrator may use on others' rows, or one reserved "
         "to administrators",
@@ -436,6 +445,7 @@ def _last_page(
 
 @check(
     "authz.superuser-lists-all",
+    setup=(Need.ACCOUNT, Need.ROW),
     targets=of_found(
         "a list the spec says shows an administrator every user's rows", admin_lists, "list"
     ),

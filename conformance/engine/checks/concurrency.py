@@ -16,7 +16,7 @@ from ...contract import Contract, Operation, Resource, RoleName, accounts
 from ..context import CheckContext
 from ..http import json_body
 from ..identities import Identity
-from ..registry import Owasp, check
+from ..registry import Need, Owasp, check
 from ..rows import body_for, success_statuses, total_of, widest_page
 from ..targets import found_by, of_resources
 
@@ -62,6 +62,7 @@ def _in_parallel(
 
 @check(
     "concurrency.duplicate-creates",
+    setup=(Need.ACCOUNT, Need.ROW),
     targets=found_by(
         "a sign-up documenting a conflict (409 or 400), or a create documenting 409",
         lambda contract: (operation for operation, _ in _raced(contract)),
@@ -87,7 +88,8 @@ def duplicate_creates(ctx: CheckContext) -> None:
                 path = ctx.parent_path(resource, owner)
                 body = body_for(resource, ctx.identities.run_tag, "unique")
                 first = ctx.send(operation, as_=owner, path=path, json=body)
-                ctx.expect_success(first, operation, title="a create failed")
+                # The first create is a step: the race after it is what is judged.
+                ctx.require_success(first, operation, need=Need.ROW)
                 again = ctx.send(operation, as_=owner, path=path, json=body)
                 if again.status_code not in conflict:
                     ctx.skip(
@@ -125,6 +127,7 @@ def _signups(ctx: CheckContext, count: int) -> list[httpx.Response]:
 
 @check(
     "concurrency.parallel-creates",
+    setup=(Need.ACCOUNT, Need.ROW, Need.ACCESS),
     targets=of_resources("create"),
     risk="Parallel writes can lose or mix up records.",
     description="N parallel creates of every resource (nested ones in one parent) give N "
@@ -142,6 +145,8 @@ def parallel_creates(ctx: CheckContext) -> None:
             bodies = [body_for(resource, ctx.identities.run_tag, "parallel") for _ in range(count)]
             responses = _in_parallel(ctx, create, bodies, as_=owner, path=path)
             for response in responses:
+                # Creates refused to the run's account say nothing of the race.
+                ctx.require_allowed(response, create)
                 ctx.expect_success(response, create, title="a parallel create failed")
             ids = {
                 str(ctx.json_object(r, operation=create.operation_id).get(resource.id_field))

@@ -19,7 +19,7 @@ from ...contract.patterns import Match
 from ..context import CheckContext
 from ..identities import Identity
 from ..probes import Probe, harmless_probes, nowhere_path
-from ..registry import Owasp, check
+from ..registry import Need, Owasp, check
 from ..rows import body_for
 from ..targets import Targets, documenting
 
@@ -89,6 +89,7 @@ def _valid(operation: Operation, response: httpx.Response, header: str) -> bool:
 
 @check(
     "config.request-id",
+    setup=(Need.ACCOUNT,),
     targets=documenting(_REQUEST_ID),
     risk="Requests cannot be traced through the logs by their X-Request-ID.",
     description="Where a response documents X-Request-ID: it is there (where required) and "
@@ -144,6 +145,7 @@ def _judge_echo(ctx: CheckContext, operation: Operation, probe: Probe) -> None:
 
 @check(
     "config.nosniff",
+    setup=(Need.ACCOUNT,),
     targets=documenting(_NOSNIFF),
     risk="Browsers may guess content types and run a response as a script (no nosniff).",
     description="Where a response documents X-Content-Type-Options, it carries nosniff "
@@ -286,6 +288,7 @@ def _error_targets(contract: Contract) -> list[Operation]:
 
 @check(
     "config.error-bodies",
+    setup=(Need.ACCOUNT,),
     targets=Targets(
         "a read by id, a create with a string field, or a token operation",
         lambda contract: [op.operation_id for op in _error_targets(contract)],
@@ -357,6 +360,7 @@ def _json_bodies(contract: Contract) -> list[str]:
 
 @check(
     "config.malformed-body",
+    setup=(Need.ACCOUNT, Need.ROW, Need.ACCESS),
     targets=Targets("operations with a JSON request body", _json_bodies),
     risk="A malformed body crashes the handler instead of getting a clean 4xx.",
     description="On every operation that takes JSON, a body that is not JSON and one that "
@@ -384,6 +388,8 @@ def malformed_body(ctx: CheckContext) -> None:
                     headers=headers,
                     content=content,
                 )
+                # A refusal of the caller comes before the body is read: it says nothing.
+                ctx.require_allowed(response, operation)
                 ctx.expect_status(
                     response,
                     allowed,
@@ -429,6 +435,7 @@ def _method_targets(contract: Contract) -> list[str]:
 
 @check(
     "config.unknown-path-and-method",
+    setup=(Need.ACCOUNT,),
     targets=Targets("any path (probed with a method it does not list)", _method_targets),
     risk="Unknown paths or methods are not answered as HTTP says (404; 405 with Allow).",
     description="An unknown path is 404, and a method the spec does not list for a path is "

@@ -11,7 +11,7 @@ import httpx
 
 from ...contract import Contract, Operation, schemas
 from ..context import CheckContext
-from ..registry import Owasp, check
+from ..registry import Need, Owasp, check
 from ..served import Served
 
 _MAX_LISTED = 25
@@ -76,6 +76,7 @@ def _fail_with(
 
 @check(
     "drift.operations",
+    setup=(Need.SERVED,),
     risk="The served API document lists other operations than the contract.",
     description=(
         "The served document has every operation of "
@@ -97,6 +98,7 @@ def operations(ctx: CheckContext) -> None:
 
 @check(
     "drift.status-codes",
+    setup=(Need.SERVED,),
     risk="The served API document drops status codes that clients rely on.",
     description="Each served operation documents the contract's status codes "
     "([breaking]: a documented status or a success status removed).",
@@ -121,6 +123,7 @@ def status_codes(ctx: CheckContext) -> None:
 
 @check(
     "drift.schemas",
+    setup=(Need.SERVED,),
     risk="The served API document changes fields that clients rely on.",
     description="Parameters, request bodies and success bodies keep the contract's names, "
     "types and required fields ([breaking]: removed, retyped or newly required).",

@@ -31,7 +31,7 @@ from ..context import CheckContext
 from ..guard import nowhere
 from ..http import json_body
 from ..identities import Identity
-from ..registry import Owasp, check
+from ..registry import Need, Owasp, check
 from ..rows import body_for
 from ..targets import found_by, of_found
 
@@ -73,6 +73,7 @@ _ADMIN_FLAGS = (
 
 @check(
     "limits.page-size",
+    setup=(Need.ACCOUNT, Need.ROW, Need.ACCESS, Need.ADMIN),
     targets=of_found(
         "a list whose pagination parameters have bounds (one reserved to administrators "
         "needs admin credentials)",
@@ -203,6 +204,7 @@ def _adopt(ctx: CheckContext, values: dict[str, Any], response: httpx.Response) 
 
 @check(
     "limits.body-size",
+    setup=(Need.ACCOUNT, Need.ROW, Need.ACCESS),
     targets=found_by("an operation taking a body that documents 413", _sized),
     risk="A huge request body is accepted, so one client can exhaust the server.",
     description="On every operation that takes a body and documents 413, a valid body padded "
@@ -229,6 +231,7 @@ def body_size(ctx: CheckContext) -> None:
             )
             if operation is ctx.spec.roles.get(RoleName.SIGNUP):
                 _adopt(ctx, values, response)
+            ctx.require_allowed(response, operation)
             ctx.expect_status(
                 response,
                 413,
@@ -265,6 +268,7 @@ def _bounded(contract: Contract) -> list[tuple[Resource, Operation]]:
 
 @check(
     "limits.string-length",
+    setup=(Need.ACCOUNT, Need.ROW, Need.ACCESS),
     targets=found_by(
         "a create or change with a text field bounded by maxLength or minLength",
         lambda contract: (operation for _, operation in _bounded(contract)),
@@ -344,6 +348,7 @@ def _probed(contract: Contract) -> list[_Probe]:
 
 @check(
     "limits.path-id-range",
+    setup=(Need.ACCOUNT,),
     targets=found_by(
         "a read or delete whose path id has a type or bounds",
         lambda contract: (operation for operation, _, _ in _probed(contract)),

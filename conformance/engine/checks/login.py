@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ...contract import Contract, RoleName, accounts
 from ..context import CheckContext
-from ..registry import Owasp, check
+from ..registry import Need, Owasp, check
 from ..targets import Targets, of_roles
 
 # Failed attempts the contract allows before 429 (5), plus a margin for a stricter deployment.
@@ -19,6 +19,7 @@ _MAX_ATTEMPTS = 12
 
 @check(
     "login.no-enumeration",
+    setup=(Need.ACCOUNT,),
     targets=of_roles(RoleName.TOKEN),
     risk="Login answers tell which accounts exist.",
     description="An unknown account and a wrong password get the same refusal: status, body "
@@ -75,6 +76,7 @@ def _throttled(contract: Contract) -> list[str]:
 
 @check(
     "login.rate-limit",
+    setup=(Need.ACCOUNT,),
     targets=Targets("a token operation that documents 429", _throttled),
     risk="Passwords can be guessed without limit: failed logins are not throttled.",
     description="Where the token operation documents 429, repeated failed logins for one "

@@ -18,7 +18,7 @@ from ..answers import Asked, ask, reach
 from ..context import CheckContext
 from ..http import json_body
 from ..identities import Identity, IdentityError
-from ..registry import Owasp, check
+from ..registry import Need, Owasp, check
 from ..rows import Row, body_for, changed_fields
 from ..targets import found_by, of_resources
 
@@ -116,6 +116,7 @@ def _forged_changes(
 
 @check(
     "properties.mass-assignment",
+    setup=(Need.ACCOUNT, Need.ROW),
     targets=of_resources("create"),
     risk="A client can set fields only the server may set (owner, id, timestamps) by adding them.",
     description="Creating or changing an object (of every resource) with one of its "
@@ -202,6 +203,7 @@ class _Guarded:
 
 @check(
     "properties.user-mass-assignment",
+    setup=(Need.ACCOUNT, Need.OWN_ACCOUNT),
     targets=found_by("a sign-up that creates a resource with an id", _account_writes),
     risk="Any user can make themself an administrator by adding a field to a request.",
     description="Sign-up, and a change of one's own account, with a server-owned field of "
@@ -317,6 +319,7 @@ def _with_unknown(
 
 @check(
     "properties.unknown-fields",
+    setup=(Need.ACCOUNT, Need.ROW, Need.ACCESS),
     targets=found_by(
         "a create or change of a resource, or a token, refresh or logout operation, "
         "taking a JSON body",
@@ -393,6 +396,7 @@ def _secret_member(response: httpx.Response, operation: Operation) -> str | None
 
 @check(
     "properties.no-secrets",
+    setup=(Need.ACCOUNT, Need.ROW, Need.OWN_ACCOUNT),
     targets=found_by(
         "a sign-up, token, current-account or refresh operation, or a resource",
         lambda contract: (asked.operation for asked in reach(contract)),
@@ -450,6 +454,7 @@ def _timestamped(contract: Contract) -> list[Asked]:
 
 @check(
     "properties.timestamps-utc",
+    setup=(Need.ACCOUNT, Need.ROW, Need.OWN_ACCOUNT, Need.ACCESS),
     targets=found_by(
         "a resource or current-account operation whose answer documents a date-time",
         lambda contract: (asked.operation for asked in _timestamped(contract)),
@@ -468,8 +473,8 @@ def timestamps_utc(ctx: CheckContext) -> None:
     for each in asked:
         with ctx.on(each.operation):
             response = ask(ctx, each, user)
-            if not 200 <= response.status_code < 300:
-                ctx.skip(f"answered {response.status_code}, with no row to read")
+            # No timestamp to judge in a refusal: the answer it reads is a step.
+            ctx.require_success(response, each.operation, need=Need.ACCESS)
             documented = each.operation.response(response.status_code)
             schema = documented.schema if documented is not None else None
             for member in schemas.members(schema, _json(response)):

@@ -12,7 +12,7 @@ from ...contract import Contract, Operation, Resource, RoleName, accounts
 from ...contract.admin import admin_reads
 from ..context import CheckContext
 from ..identities import Identity
-from ..registry import Owasp, check
+from ..registry import Need, Owasp, check
 from ..rows import Row, body_for, page_query, total_of, widest_page
 from ..targets import of_account, of_found, of_resources, of_roles
 
@@ -26,6 +26,7 @@ def _matches(sent: dict[str, Any], answered: dict[str, Any]) -> list[str]:
 
 @check(
     "workflows.create-read",
+    setup=(Need.ACCOUNT, Need.ROW, Need.ACCESS),
     targets=of_resources("create", "read"),
     risk="Created objects are not stored or returned as written.",
     description="Creating an object (of every resource the spec creates) answers a documented "
@@ -37,7 +38,7 @@ def create_read(ctx: CheckContext) -> None:
     for resource in ctx.resources_with("create", "read"):
         assert resource.create is not None and resource.read is not None
         with ctx.on(resource.create):
-            row = ctx.row(resource, owner)
+            row = ctx.row(resource, owner, judged=True)
             wrong = _matches(row.sent, row.body)
             if resource.owner_field and owner.user_id is not None:
                 if str(row.body.get(resource.owner_field)) != str(owner.user_id):
@@ -65,6 +66,7 @@ def create_read(ctx: CheckContext) -> None:
 
 @check(
     "workflows.patch-read",
+    setup=(Need.ACCOUNT, Need.ROW),
     targets=of_resources("update", "create", "read"),
     risk="Edits are lost or touch fields that were not sent.",
     description="Changing one field of an object changes only it (and sets an updated-at "
@@ -112,6 +114,7 @@ def _patched(ctx: CheckContext, resource: Resource, row: Row) -> None:
 
 @check(
     "workflows.delete-read",
+    setup=(Need.ACCOUNT, Need.ROW),
     targets=of_resources("delete", "create", "read"),
     risk="Deleted objects are still served.",
     description="Deleting an object answers a documented 2xx (204, or 200 with a body), and "
@@ -142,6 +145,7 @@ def _gone(read: Operation) -> set[int]:
 
 @check(
     "workflows.list-contains",
+    setup=(Need.ACCOUNT, Need.ROW),
     targets=of_resources("list", "create"),
     risk="Lists miss objects, or their total count is wrong.",
     description="A fresh caller's list of every resource (a nested one within one parent) "
@@ -185,11 +189,14 @@ def list_contains(ctx: CheckContext) -> None:
                 )
 
 
-def _sign_up(ctx: CheckContext, label: str) -> tuple[Identity, dict[str, Any], httpx.Response]:
+def _sign_up(
+    ctx: CheckContext, label: str, *, judged: bool
+) -> tuple[Identity, dict[str, Any], httpx.Response]:
     """Sign up by hand through the sign-up role: (the account, the body sent, the answer).
 
     The body holds every text field the schema offers, not only the required ones, so
     that the answer is compared with more than the credentials. Not logged in yet.
+    `judged`: the check asserts the sign-up (else it is a step: skipped when it fails).
     """
     problem = ctx.identities.signup_problem
     if problem is not None:
@@ -201,8 +208,12 @@ def _sign_up(ctx: CheckContext, label: str) -> tuple[Identity, dict[str, Any], h
     offered = body_for(account, ctx.identities.run_tag, label) if account is not None else {}
     sent = {**offered, **ctx.identities.signup_body(identifier, password, label)}
     response = ctx.send(signup, json=sent)
-    ctx.expect_success(response, signup, title="sign-up did not create the account")
-    body = ctx.json_object(response, operation=signup.operation_id)
+    if judged:
+        ctx.expect_success(response, signup, title="sign-up did not create the account")
+        body = ctx.json_object(response, operation=signup.operation_id)
+    else:
+        ctx.require_success(response, signup, need=Need.ACCOUNT)
+        body = ctx.require_object(response, signup, need=Need.ACCOUNT)
     made = ctx.identities.adopt_created(identifier, password, accounts.account_id(ctx.spec, body))
     return made, sent, response
 
@@ -220,7 +231,7 @@ def signup_login(ctx: CheckContext) -> None:
     signup, token = ctx.role(RoleName.SIGNUP), ctx.role(RoleName.TOKEN)
     made: list[Identity] = []
     with ctx.on(signup):
-        identity, sent, response = _sign_up(ctx, "signup")
+        identity, sent, response = _sign_up(ctx, "signup", judged=True)
         made.append(identity)
         body = ctx.json_object(response, operation=signup.operation_id)
         wrong = _matches(sent, body)
@@ -258,6 +269,7 @@ def signup_login(ctx: CheckContext) -> None:
 
 @check(
     "workflows.user-patch-read",
+    setup=(Need.ACCOUNT, Need.OWN_ACCOUNT),
     targets=of_account("update", "read"),
     risk="Changes to one's own account are not applied as sent.",
     description="Changing one field of one's own account (the resource the sign-up creates) "
@@ -291,6 +303,7 @@ def _token_probe(ctx: CheckContext) -> Operation | None:
 
 @check(
     "workflows.user-delete",
+    setup=(Need.ACCOUNT, Need.ROW, Need.ADMIN),
     targets=of_roles(RoleName.DELETE_ACCOUNT),
     risk="A deleted account's token, or its objects, survive the deletion.",
     description=(
@@ -361,6 +374,7 @@ _ROWS, _PER = 5, 2
 
 @check(
     "workflows.list-pagination",
+    setup=(Need.ACCOUNT, Need.ROW),
     targets=of_found(
         "a paginated list (a page size, with an offset or a page number) of a resource it creates",
         _paginated,
@@ -467,6 +481,7 @@ def _located(contract: Contract) -> list[Resource]:
 
 @check(
     "workflows.location-resolves",
+    setup=(Need.ACCOUNT, Need.ROW),
     targets=of_found("a create that documents a Location header", _located, "create"),
     risk="The Location of a created record does not lead to it.",
     description=(
@@ -486,7 +501,7 @@ def location_resolves(ctx: CheckContext) -> None:
         with ctx.on(create):
             response: httpx.Response | None
             if resource.name == ctx.spec.roles.account_resource:
-                identity, _, response = _sign_up(ctx, "located")
+                identity, _, response = _sign_up(ctx, "located", judged=False)
                 ctx.identities.log_in(identity)
             else:
                 identity, response = owner, ctx.row(resource, owner).response

@@ -1,4 +1,9 @@
-"""The console: live progress while the run goes, then summary tables and every failure."""
+"""The console: live progress while the run goes, then summary tables and every failure.
+
+After the failures, each set-up cause is printed once, with the checks it skipped (a row
+that could not be made stops every check that needed one: one line says so), then the
+other reasons for skips; the verdict line counts the skips set-up caused.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 from ..events import (
+    CauseGroup,
     CheckFinished,
     CleanupFinished,
     Event,
@@ -164,18 +170,27 @@ class ConsoleReporter:
                     self.console.print(f"  [yellow]waived[/]: {escape(failure.waiver)}")
                 if failure.curl:
                     self.console.print(f"  [dim]{escape(failure.curl)}[/]", soft_wrap=True)
+        causes = result.causes()
+        for group in causes:
+            self._cause(group)
         reasons = sorted(
             {
                 (o.check_id, o.reason or "")
                 for o in result.outcomes
-                if o.status in (Status.SKIPPED, Status.ERROR)
+                if o.status in (Status.SKIPPED, Status.ERROR) and o.cause is None
             }
         )
+        if causes and reasons:
+            self.console.print()
         for check_id, reason in reasons:
             self.console.print(f"[dim]skipped or errored[/] {check_id}: {escape(reason)}")
         counts = result.counts()
+        by_setup = result.skipped_by_setup
         summary = ", ".join(
-            f"[{_STYLE[s]}]{counts[s]} {s.value}[/]" for s in _COLUMNS if counts.get(s)
+            f"[{_STYLE[s]}]{counts[s]} {s.value}[/]"
+            + (f" ({by_setup} because set-up failed)" if s is Status.SKIPPED and by_setup else "")
+            for s in _COLUMNS
+            if counts.get(s)
         )
         verdict = "[bold red]FAILED[/]" if result.failed else "[bold green]PASSED[/]"
         self.console.print(
@@ -186,6 +201,24 @@ class ConsoleReporter:
             self.console.print(f"replay with: conformance run --seed {result.seed} ...")
         if self.reports:
             self.console.print("reports: " + ", ".join(escape(str(path)) for path in self.reports))
+
+    def _cause(self, group: CauseGroup) -> None:
+        """One root cause, once: what did not work, the checks it skipped, what to do."""
+        cause = group.cause
+        listed = ", ".join(group.checks)
+        self.console.print(f"\n[bold yellow]set-up failed[/]: {escape(cause.text)}")
+        self.console.print(
+            f"  {_plural(len(group.checks), 'check')} skipped "
+            f"(on {_plural(len(group.operations), 'operation')}): {escape(listed)}"
+        )
+        if cause.seen:
+            self.console.print(f"  answered: {escape(cause.seen)}")
+        if cause.hint:
+            self.console.print(f"  [dim]{escape(cause.hint)}[/]")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 def _table(key: str, rows: dict[str, Counter[Status]]) -> Table:

@@ -6,7 +6,8 @@
 - `risk_groups`: the same, one line per check and OWASP category, each with a plain
   sentence of what the failure lets happen (the check's `risk`, else its category's).
 - `matrix`: operations by check families, with the outcomes behind every cell.
-- `untested`: why checks were skipped, so the user knows what the run could not reach.
+- `untested`: why checks were skipped, so the user knows what the run could not reach;
+  a set-up cause (a step the checks needed did not work) once, before the other reasons.
 - `redacted_headers`, `shorten_tokens`, `excerpt`: request and response excerpts with
   bearer tokens, cookies and passwords shortened.
 
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from ..catalogue import load_checks
 from ..events import RunResult
 from ..registry import Family, Owasp
-from ..results import FailureRecord, Outcome, Status
+from ..results import FailureRecord, Outcome, SetupCause, Status
 
 __all__ = [
     "STATUS_ORDER",
@@ -312,26 +313,32 @@ def matrix(result: RunResult) -> Matrix:
 
 @dataclass(slots=True)
 class Untested:
-    """One reason checks were skipped, and what it left untested."""
+    """One reason checks were skipped, and what it left untested; `cause` when the reason
+    is a step they needed that did not work."""
 
     reason: str
     checks: list[str] = field(default_factory=list)
     operations: list[str] = field(default_factory=list)
+    cause: SetupCause | None = None
 
 
 def untested(result: RunResult) -> list[Untested]:
+    """Every reason for a skip, once: set-up causes first, then the most checks first."""
     by_reason: dict[str, Untested] = {}
     for outcome in result.outcomes:
         if outcome.status is not Status.SKIPPED:
             continue
-        reason = outcome.reason or "no reason given"
-        entry = by_reason.setdefault(reason, Untested(reason))
+        reason = outcome.cause.text if outcome.cause else outcome.reason or "no reason given"
+        entry = by_reason.setdefault(reason, Untested(reason, cause=outcome.cause))
         if outcome.check_id not in entry.checks:
             entry.checks.append(outcome.check_id)
         for operation in result.operations_of(outcome):
             if operation not in entry.operations:
                 entry.operations.append(operation)
-    return sorted(by_reason.values(), key=lambda entry: (-len(entry.checks), entry.reason))
+    return sorted(
+        by_reason.values(),
+        key=lambda entry: (entry.cause is None, -len(entry.checks), entry.reason),
+    )
 
 
 def replay_command(result: RunResult) -> str:

@@ -114,9 +114,10 @@ def _header(result: RunResult) -> str:
 # -- what matters most ---------------------------------------------------------------------
 
 
-def _risks(groups: list[RiskGroup], items: list[Finding]) -> str:
+def _risks(groups: list[RiskGroup], items: list[Finding], skipped: list[Untested]) -> str:
     errors = [finding for finding in items if finding.status is Status.ERROR]
     waived = sum(finding.status is Status.WAIVED for finding in items)
+    stopped = [entry for entry in skipped if entry.cause is not None]
     parts = [
         '<section id="risks" aria-labelledby="risks-h"><h2 id="risks-h">What matters most</h2>'
     ]
@@ -158,6 +159,13 @@ def _risks(groups: list[RiskGroup], items: list[Finding]) -> str:
         parts.append(
             f'<p class="note">Waived failures ({waived}, known and accepted in the configuration '
             "file) are listed with the failures below, not counted here.</p>"
+        )
+    if stopped:
+        checks = len({check for entry in stopped for check in entry.checks})
+        parts.append(
+            f'<p class="note setup-note">{_plural(checks, "check")} skipped because a step '
+            f"they needed did not work ({_plural(len(stopped), 'cause')}, each stated once "
+            'under <a href="#untested">Not tested</a>): they were not judged, not failed.</p>'
         )
     parts.append("</section>")
     return "".join(parts)
@@ -421,23 +429,49 @@ def _findings(items: list[Finding]) -> str:
 # -- what was not tested -------------------------------------------------------------------
 
 
-def _untested(entries: list[Untested]) -> str:
-    if not entries:
-        return ""
-    rows = "".join(
-        f'<li><p class="why">{_e(entry.reason)}</p><p class="dim">'
+def _untested_row(entry: Untested) -> str:
+    cause = entry.cause
+    extra, marked = "", ""
+    if cause is not None:
+        marked = ' class="setup"'
+        if cause.seen:
+            extra += f'<p class="dim">Answered: <code>{_e(cause.seen)}</code></p>'
+        if cause.hint:
+            extra += f'<p class="dim">{_e(cause.hint)}</p>'
+    return (
+        f'<li{marked}><p class="why">{_e(entry.reason)}</p><p class="dim">'
         f"{_plural(len(entry.checks), 'check')}: "
         + ", ".join(f"<code>{_e(c)}</code>" for c in entry.checks)
         + (" · on " + _e(", ".join(entry.operations)) if entry.operations else "")
-        + "</p></li>"
-        for entry in entries
+        + f"</p>{extra}</li>"
     )
-    return (
+
+
+def _untested(entries: list[Untested]) -> str:
+    if not entries:
+        return ""
+    causes = [entry for entry in entries if entry.cause is not None]
+    others = [entry for entry in entries if entry.cause is None]
+    parts = [
         '<section id="untested" aria-labelledby="untested-h">'
         '<h2 id="untested-h">Not tested, and why</h2>'
-        '<p class="hint">What these checks needed and did not have: give it to the run (or '
-        f'to the spec) to be tested more deeply.</p><ul class="untested">{rows}</ul></section>'
-    )
+    ]
+    if causes:
+        parts.append(
+            '<h3 id="setup-h">Set-up that did not work</h3>'
+            '<p class="hint">A step these checks needed, but do not judge, did not work: each '
+            "cause once, with the checks it skipped. The checks that assert that step judge "
+            f'it themselves.</p><ul class="untested" aria-labelledby="setup-h">'
+            f"{''.join(_untested_row(entry) for entry in causes)}</ul>"
+        )
+    if others:
+        parts.append(
+            '<p class="hint">What these checks needed and did not have: give it to the run (or '
+            'to the spec) to be tested more deeply.</p><ul class="untested">'
+            f"{''.join(_untested_row(entry) for entry in others)}</ul>"
+        )
+    parts.append("</section>")
+    return "".join(parts)
 
 
 def _footer(result: RunResult) -> str:
@@ -470,7 +504,7 @@ def html_page(result: RunResult) -> str:
         '<nav class="toc" aria-label="sections"><a href="#risks">Most important</a>'
         '<a href="#matrix">Matrix</a><a href="#failures">Failures</a>'
         + ('<a href="#untested">Not tested</a>' if skipped else "")
-        + f"</nav><main>{_header(result)}{_risks(risk_groups(items), items)}"
+        + f"</nav><main>{_header(result)}{_risks(risk_groups(items), items, skipped)}"
         f"{_matrix(matrix(result), items)}{_findings(items)}{_untested(skipped)}</main>"
         f"{_footer(result)}<script>{script}</script></body></html>\n"
     )

@@ -13,8 +13,8 @@ import schemathesis
 
 from ... import __version__
 from ..catalogue import load_checks
-from ..events import RunResult
-from ..results import FailureRecord, Outcome, Status
+from ..events import CauseGroup, RunResult
+from ..results import FailureRecord, Outcome, SetupCause, Status
 
 __all__ = ["SCHEMA_VERSION", "report_document"]
 
@@ -52,6 +52,31 @@ def _failure(record: FailureRecord) -> dict[str, Any]:
     }
 
 
+def _cause(cause: SetupCause) -> dict[str, Any]:
+    return {
+        "text": cause.text,
+        "kind": cause.kind.value,
+        "need": cause.need,
+        "step": cause.step,
+        "identity": cause.identity,
+        "operation": cause.operation,
+        "request": cause.request,
+        "status_code": cause.status,
+        "detail": cause.detail,
+        "seen": cause.seen,
+        "hint": cause.hint,
+    }
+
+
+def _group(group: CauseGroup) -> dict[str, Any]:
+    return {
+        **_cause(group.cause),
+        "checks": list(group.checks),
+        "operations": list(group.operations),
+        "outcomes": len(group.outcomes),
+    }
+
+
 def _outcome(outcome: Outcome) -> dict[str, Any]:
     registry = load_checks()
     registered = registry.get(outcome.check_id) if outcome.check_id in registry else None
@@ -64,6 +89,7 @@ def _outcome(outcome: Outcome) -> dict[str, Any]:
         "status": outcome.status.value,
         "duration_seconds": round(outcome.duration, 3),
         "reason": outcome.reason,
+        "cause": _cause(outcome.cause) if outcome.cause is not None else None,
         "failures": [_failure(record) for record in outcome.failures],
     }
 
@@ -98,6 +124,7 @@ def report_document(result: RunResult) -> dict[str, Any]:
             for operation, counter in result.by_operation().items()
         ],
         "outcomes": [_outcome(outcome) for outcome in result.outcomes],
+        "causes": [_group(group) for group in result.causes()],
         "cleanup": {
             "deleted": result.deleted,
             "objects_deleted": result.objects_deleted,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -15,10 +16,12 @@ from conformance.engine.events import RunFinished, RunResult
 from conformance.engine.reporters.console import ConsoleReporter
 from conformance.engine.reporters.files import HtmlReport, JsonReport, JunitReport
 from conformance.engine.results import (
+    CauseKind,
     FailureRecord,
     Outcome,
     RequestRecord,
     ResponseRecord,
+    SetupCause,
     Status,
 )
 
@@ -128,3 +131,112 @@ def test_the_console_summary_names_the_failure_the_waiver_and_the_seed() -> None
     assert "waived: CORS is the gateway's job" in text
     assert "authz.superuser-reads-all: needs admin" in text
     assert "FAILED" in text and "replay with: conformance run --seed 42" in text
+
+
+# A row the run could not make stops three checks on two operations; one cause, said once.
+REFUSED = SetupCause(
+    kind=CauseKind.REFUSED,
+    need="row",
+    step="creating a row of users",
+    identity="a normal account",
+    operation="createUser",
+    request="POST /api/v1/users/",
+    status=403,
+    seen='{"detail":"The user doesn\'t have enough privileges"}',
+)
+CAUSE_TEXT = "creating a row of users (POST /api/v1/users/) as a normal account was refused (403)"
+
+
+def _stopped_by_setup() -> RunResult:
+    reason = f"set-up: {CAUSE_TEXT}"
+    return RunResult(
+        url="http://127.0.0.1:8000",
+        spec="http://127.0.0.1:8000/api/v1/openapi.json",
+        seed=None,
+        run_tag="abcd1234",
+        profile="quick",
+        started_at="2026-11-27T12:00:00+00:00",
+        outcomes=[
+            Outcome(
+                "workflows.create-read", "createUser", Status.SKIPPED, reason=reason, cause=REFUSED
+            ),
+            Outcome(
+                "authz.read-cross-user", "readUser", Status.SKIPPED, reason=reason, cause=REFUSED
+            ),
+            Outcome(
+                "limits.string-length", "createUser", Status.SKIPPED, reason=reason, cause=REFUSED
+            ),
+            Outcome(
+                "limits.string-length", "updateUser", Status.SKIPPED, reason=reason, cause=REFUSED
+            ),
+            Outcome("login.rate-limit", None, Status.SKIPPED, reason="documents no 429"),
+            Outcome("config.nosniff", "readUser", Status.PASSED),
+        ],
+    )
+
+
+def test_the_cause_text_names_the_step_the_operation_the_identity_and_the_status() -> None:
+    assert REFUSED.text == CAUSE_TEXT
+    assert REFUSED.hint is not None and "the run signs up" in REFUSED.hint
+    unreadable = dataclasses.replace(
+        REFUSED, kind=CauseKind.UNREADABLE, status=201, detail="no id in the answer"
+    )
+    assert unreadable.text.endswith("as a normal account answered 201: no id in the answer")
+    failed = dataclasses.replace(REFUSED, kind=CauseKind.SERVER_ERROR, status=500, identity=None)
+    assert failed.text == "creating a row of users (POST /api/v1/users/) failed on the server (500)"
+
+
+def test_the_console_states_a_set_up_cause_once_with_the_checks_it_skipped() -> None:
+    buffer = io.StringIO()
+    ConsoleReporter(Console(file=buffer, width=300)).handle(RunFinished(_stopped_by_setup()))
+    text = buffer.getvalue()
+    assert text.count(CAUSE_TEXT) == 1, text
+    assert (
+        "3 checks skipped (on 3 operations): workflows.create-read, authz.read-cross-user, "
+        "limits.string-length" in text
+    )
+    assert "doesn't have enough privileges" in text
+    # The other reasons are listed as before; the set-up skips are not repeated there.
+    assert "login.rate-limit: documents no 429" in text
+    assert "skipped or errored limits.string-length" not in text
+    assert "PASSED 1 passed, 5 skipped (4 because set-up failed)" in text
+
+
+def test_the_json_report_carries_the_cause_on_each_outcome_and_each_cause_once(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "report.json"
+    JsonReport(path).handle(RunFinished(_stopped_by_setup()))
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["run"]["exit_code"] == 0
+    stopped = [o for o in document["outcomes"] if o["cause"] is not None]
+    assert len(stopped) == 4
+    assert {o["cause"]["text"] for o in stopped} == {CAUSE_TEXT}
+    assert stopped[0]["reason"] == f"set-up: {CAUSE_TEXT}"
+    assert stopped[0]["cause"]["status_code"] == 403 and stopped[0]["cause"]["kind"] == "refused"
+    [cause] = document["causes"]
+    assert cause["text"] == CAUSE_TEXT and cause["outcomes"] == 4
+    assert cause["checks"] == [
+        "workflows.create-read",
+        "authz.read-cross-user",
+        "limits.string-length",
+    ]
+    assert set(stopped[0]["cause"]) == _documented("Cause")
+    schema = json.loads(
+        (ROOT / "conformance" / "engine" / "reporters" / "report.schema.json").read_text("utf-8")
+    )
+    jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_the_html_report_groups_set_up_skips_under_their_cause(tmp_path: Path) -> None:
+    path = tmp_path / "report.html"
+    HtmlReport(path).handle(RunFinished(_stopped_by_setup()))
+    page = path.read_text(encoding="utf-8")
+    untested = page.split('id="untested"', 1)[1]
+    assert "Set-up that did not work" in untested
+    setup_part, others = untested.split("Set-up that did not work", 1)[1].split("</ul>", 1)
+    assert (
+        setup_part.count("3 checks") == 1 and "as a normal account was refused (403)" in setup_part
+    )
+    assert "documents no 429" in others
+    assert "3 checks skipped because a step they needed did not work" in page
