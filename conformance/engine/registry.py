@@ -114,7 +114,9 @@ class Check:
     `schemathesis_name` is then the name schemathesis knows it by. `operations` lists
     the operationIds the check exercises, for the per-operation summary. `risk` says in
     one plain sentence what a failure lets happen, for the reports' first lines (they fall
-    back on a sentence per OWASP category without it).
+    back on a sentence per OWASP category without it). `waits` marks a check that spends
+    most of its time waiting (for a token to expire) rather than asking: the runner starts
+    it first, on a thread of its own, so that the others run meanwhile.
     """
 
     id: str
@@ -127,6 +129,7 @@ class Check:
     risk: str | None = None
     # The operations of a given spec it runs on (see targets.py); None: `operations`.
     targets: Targets | None = None
+    waits: bool = False
 
     @property
     def family(self) -> Family:
@@ -187,6 +190,7 @@ class Registry:
         needs_admin: bool = False,
         risk: str | None = None,
         targets: Targets | None = None,
+        waits: bool = False,
     ) -> Callable[[CheckFunction], CheckFunction]:
         """Register the decorated function as the check `check_id`."""
 
@@ -201,6 +205,7 @@ class Registry:
                     needs_admin=needs_admin,
                     risk=risk,
                     targets=targets,
+                    waits=waits,
                 )
             )
             return func
