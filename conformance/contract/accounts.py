@@ -7,8 +7,11 @@ functions and bring their own HTTP client. Nothing here sends a request.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +26,8 @@ __all__ = [
     "Call",
     "Tokens",
     "account_id",
+    "claimed_lifetime",
+    "jwt_claims",
     "password_for",
     "read_tokens",
     "refresh_call",
@@ -147,12 +152,41 @@ def read_tokens(credentials: Credentials | None, body: dict[str, Any]) -> Tokens
         return None
     refresh = credentials.refresh_field if credentials is not None else None
     expires = credentials.expires_field if credentials is not None else None
-    lifetime = body.get(expires) if expires else None
-    return Tokens(
-        access=str(body[access]),
-        refresh=str(body.get(refresh, "")) if refresh else "",
-        lifetime=float(lifetime) if isinstance(lifetime, int | float) else DEFAULT_LIFETIME,
+    answered = body.get(expires) if expires else None
+    token = str(body[access])
+    lifetime = (
+        float(answered)
+        if isinstance(answered, int | float) and not isinstance(answered, bool)
+        else claimed_lifetime(jwt_claims(token) or {})
     )
+    return Tokens(
+        access=token,
+        refresh=str(body.get(refresh, "")) if refresh else "",
+        lifetime=lifetime if lifetime is not None else DEFAULT_LIFETIME,
+    )
+
+
+def jwt_claims(token: str) -> dict[str, Any] | None:
+    """A JWT's claims, unverified; None for a token of another kind."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except ValueError:
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def claimed_lifetime(claims: dict[str, Any]) -> float | None:
+    """How long a just-issued JWT lives by its claims: `exp` less `iat` (no clock involved),
+    else `exp` less this machine's clock; None without an `exp`."""
+    exp, iat = claims.get("exp"), claims.get("iat")
+    if isinstance(exp, bool) or not isinstance(exp, int | float):
+        return None
+    if isinstance(iat, int | float) and not isinstance(iat, bool):
+        return float(exp - iat)
+    return float(exp) - time.time()
 
 
 def account_id(contract: Contract, body: dict[str, Any]) -> object:

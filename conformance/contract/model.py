@@ -87,6 +87,9 @@ class Operation:
     responses: dict[str, Response] = field(default_factory=dict)
     # Names of the security schemes any of its requirements uses.
     schemes: tuple[str, ...] = ()
+    # An empty requirement (`{}`) among its security: a caller without credentials is
+    # served too (optional authentication), so only `secured and not anonymous` requires one.
+    anonymous: bool = False
     tags: tuple[str, ...] = ()
     # Its summary, description and responses' descriptions: what only prose says (who
     # administers), for `admin.py`.
@@ -268,6 +271,7 @@ class Contract:
                 body=self._body(raw),
                 responses={code: self._response(code, response) for code, response, _ in responses},
                 schemes=tuple(sorted({name for item in requirements for name in item})),
+                anonymous=any(not item for item in requirements),
                 tags=tuple(str(tag) for tag in as_list(node.get("tags"))),
                 prose=_prose(node, responses),
             )

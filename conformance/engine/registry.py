@@ -180,7 +180,9 @@ class Check:
     `schemathesis_name` is then the name schemathesis knows it by. `operations` lists
     the operationIds the check exercises, for the per-operation summary. `risk` says in
     one plain sentence what a failure lets happen, for the reports' first lines (they fall
-    back on a sentence per OWASP category without it).
+    back on a sentence per OWASP category without it). `waits` marks a check that spends
+    most of its time waiting (for a token to expire) rather than asking: the runner starts
+    it first, on a thread of its own, so that the others run meanwhile.
     """
 
     id: str
@@ -195,6 +197,8 @@ class Check:
     targets: Targets | None = None
     # The steps it needs but does not judge: their failure skips it, with the cause.
     setup: tuple[Need, ...] = ()
+    # Started first on a thread of its own (it waits, e.g. for a token to expire).
+    waits: bool = False
 
     @property
     def family(self) -> Family:
@@ -256,6 +260,7 @@ class Registry:
         risk: str | None = None,
         targets: Targets | None = None,
         setup: tuple[Need, ...] = (),
+        waits: bool = False,
     ) -> Callable[[CheckFunction], CheckFunction]:
         """Register the decorated function as the check `check_id`."""
 
@@ -271,6 +276,7 @@ class Registry:
                     risk=risk,
                     targets=targets,
                     setup=tuple(dict.fromkeys((*setup, *((Need.ADMIN,) if needs_admin else ())))),
+                    waits=waits,
                 )
             )
             return func

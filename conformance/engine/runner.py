@@ -210,9 +210,7 @@ class _Run:
             )
         )
         try:
-            self._contract(checks)
-            if self.generic is not None:
-                self._generic(self.generic)
+            self._checks(checks)
         finally:
             self._clean_up()
             self.result.requests_sent = self.client.requests_sent - sent_before
@@ -223,16 +221,45 @@ class _Run:
 
     # -- the contract checks ---------------------------------------------------------------
 
-    def _contract(self, checks: list[Check]) -> None:
-        self.emit(PhaseStarted("contract", total=len(checks)))
+    def _checks(self, checks: list[Check]) -> None:
+        """The contract checks, then schemathesis's phase.
+
+        A waiting check (one that waits for a token to expire) starts first, on a thread
+        of its own, and runs beside both phases: it is reported at the end of the contract
+        phase if it has finished by then (or if no phase follows), else after schemathesis.
+        """
+        waiting = [item for item in checks if item.waits]
+        with ThreadPoolExecutor(
+            max_workers=max(len(waiting), 1), thread_name_prefix="wait"
+        ) as aside:
+            pending = [aside.submit(self._one, item) for item in waiting]
+            others = [item for item in checks if not item.waits]
+            left = self._contract(others, pending, total=len(checks))
+            if self.generic is not None:
+                self._generic(self.generic)
+            for future in left:
+                self._report(future)
+
+    def _contract(
+        self, checks: list[Check], waiting: list[Future[list[Outcome]]], *, total: int
+    ) -> list[Future[list[Outcome]]]:
+        """Run the checks on the `workers` threads; the waiting ones not reported yet."""
+        self.emit(PhaseStarted("contract", total=total))
         with ThreadPoolExecutor(
             max_workers=self.settings.workers, thread_name_prefix="check"
         ) as pool:
-            futures: list[Future[list[Outcome]]] = [pool.submit(self._one, item) for item in checks]
+            futures = [pool.submit(self._one, item) for item in checks]
             for future in as_completed(futures):
-                for outcome in future.result():
-                    self.emit(CheckFinished(outcome))
+                self._report(future)
+        now = [f for f in waiting if f.done() or self.generic is None]
+        for future in now:
+            self._report(future)
         self.emit(PhaseFinished("contract"))
+        return [future for future in waiting if future not in now]
+
+    def _report(self, future: Future[list[Outcome]]) -> None:
+        for outcome in future.result():
+            self.emit(CheckFinished(outcome))
 
     def _one(self, item: Check) -> list[Outcome]:
         """The check's outcomes: one per operation it judged, or one for the whole check."""

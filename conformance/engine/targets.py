@@ -100,11 +100,12 @@ def also_needs(role: RoleName, targets: Targets) -> Targets:
 
 
 def _secured(contract: Contract) -> list[str]:
-    return [op.operation_id for op in contract if op.secured and op.documents(401)]
+    return [op.operation_id for op in contract if op.secured and not op.anonymous]
 
 
-secured = Targets("secured operations that document a 401", _secured)
-"""Every secured operation that documents a 401."""
+secured = Targets("operations whose `security` requires credentials", _secured)
+"""Every operation that requires credentials: it declares `security`, none of whose
+alternatives is the empty one (`{}`, a caller without credentials served too)."""
 
 
 def of_account(action: str, *needs: str) -> Targets:

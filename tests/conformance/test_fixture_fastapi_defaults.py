@@ -300,6 +300,13 @@ def s_signature_unchecked(c: httpx.Client) -> Any:
     return c.get(f"{V1}/users/me", headers={"Authorization": f"Bearer {forged}"}).status_code
 
 
+def s_expired_token_accepted(c: httpx.Client) -> Any:
+    me = c.get(f"{V1}/users/me", headers=sign_up(c)).json()
+    claims = {"sub": me["id"], "exp": datetime.now(UTC) - timedelta(minutes=5)}
+    expired = jwt.encode(claims, SECRET, algorithm="HS256")
+    return c.get(f"{V1}/users/me", headers={"Authorization": f"Bearer {expired}"}).status_code
+
+
 def s_any_password_accepted(c: httpx.Client) -> Any:
     data = {"username": FIRST_SUPERUSER, "password": "wrong guess"}
     return c.post(f"{V1}/login/access-token", data=data).status_code
@@ -353,6 +360,7 @@ SCENARIOS: dict[str, tuple[Callable[[httpx.Client], Any], Any, Any]] = {
     "count-counts-all": (s_count_counts_all, False, True),
     "items-outlive-owner": (s_items_outlive_owner, 404, 200),
     "signature-unchecked": (s_signature_unchecked, 403, 200),
+    "expired-token-accepted": (s_expired_token_accepted, 403, 200),
     "any-password-accepted": (s_any_password_accepted, 400, 200),
     "current-password-unchecked": (s_current_password_unchecked, 400, 200),
     "user-create-open": (s_user_create_open, 403, 200),

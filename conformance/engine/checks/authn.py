@@ -1,9 +1,23 @@
 """Authentication: only valid access tokens pass; refresh tokens rotate; logout revokes.
 
-The token probes run on every secured operation that documents a 401; rotation, reuse and
-logout through the spec's refresh and logout roles, with the token fields the contract
-model found; the password change through the accounts resource's update, where its body
-takes a secret. Each is judged only where the spec has what it needs, else skipped.
+The token probes (missing, garbage, tampered, unsigned, expired and refresh tokens) run on
+every operation whose `security` requires credentials (one without the empty alternative
+`{}`): the declared security is itself the promise that a bad credential is not served.
+Each answer must be a refusal, a 4xx (401 and 403 refuse; a 404 that hides a resource or
+a 400/422 of a validation that runs first serves nothing either), never a 2xx, nor a 5xx;
+where the operation documents 401, exactly 401, with the `WWW-Authenticate: Bearer`
+challenge where that 401 documents the header.
+
+The expiry check reads how long an access token lives from its `exp` (less its `iat`, or
+the clock) and from the lifetime the token answer gives, the longer of them; it judges
+tokens that live at most `_LONGEST_LIFETIME` seconds, by waiting for one to expire. It is
+a waiting check: the runner starts it first, on a thread of its own, so the wait passes
+while the other checks run.
+
+Rotation, reuse and logout go through the spec's refresh and logout roles, with the token
+fields the contract model found; the password change through the accounts resource's
+update, where its body takes a secret. Each is judged only where the spec has what it
+needs, else skipped with the reason.
 """
 
 from __future__ import annotations
@@ -23,8 +37,9 @@ from ..probes import probe_request
 from ..registry import Need, Owasp, check
 from ..targets import Targets, also_needs, of_roles, secured
 
-# The expiry check waits for a token to expire: at most this long, and this much after.
-_LONGEST_WAIT = 10.0
+# The expiry check judges tokens that live at most this long (it waits for one to expire),
+# and uses the token this long after its expiry (a token's `exp` is in whole seconds).
+_LONGEST_LIFETIME = 60.0
 _LEEWAY = 1.5
 
 
@@ -38,37 +53,43 @@ def _unb64(segment: str) -> bytes:
 
 def _jwt(ctx: CheckContext, token: str) -> tuple[str, str, str, dict[str, Any]]:
     """The three segments of a JWT and its claims; skips the check for a token of another kind."""
-    parts = token.split(".")
-    try:
-        claims = json.loads(_unb64(parts[1])) if len(parts) == 3 else None
-    except ValueError:
-        claims = None
-    if not isinstance(claims, dict):
+    claims = accounts.jwt_claims(token)
+    if claims is None:
         ctx.skip("the access token is not a JWT, so it cannot be altered")
-    return parts[0], parts[1], parts[2], claims
+    header, payload, signature = token.split(".")
+    return header, payload, signature, claims
 
 
 def _probed(ctx: CheckContext) -> list[Operation]:
-    """Every secured operation that documents 401: each promises to refuse a bad token.
+    """Every operation that requires credentials: each promises to refuse a bad one.
 
     Deletes go last, the account's own deletion very last: an API that accepts a forged
-    token there deletes the account the token names, and every later probe would meet 401
-    for that reason instead of its own.
+    token there deletes the account the token names, and every later probe would meet a
+    refusal for that reason instead of its own.
     """
-    found = [operation for operation in ctx.spec if operation.secured and operation.documents(401)]
+    names = set(secured(ctx.spec))
+    found = [operation for operation in ctx.spec if operation.operation_id in names]
     if not found:
-        ctx.skip("no secured operation of the spec documents a 401")
+        ctx.skip("no operation of the spec requires credentials (declares `security`)")
     closing = ctx.spec.roles.get(RoleName.DELETE_ACCOUNT)
     return sorted(found, key=lambda op: (op is closing, op.method == "delete"))
 
 
 def _probe(ctx: CheckContext, authorization: str | None, what: str) -> None:
-    """Every probed operation answers 401 (with its documented challenge) to this credential."""
+    """Every probed operation refuses this credential (see `_refused`)."""
     headers = {"Authorization": authorization} if authorization is not None else {}
     for operation in _probed(ctx):
         with ctx.on(operation):
             response = ctx.send(operation, headers=headers, **probe_request(ctx, operation))
-            _expect_401(ctx, response, operation.operation_id, f"{what} was not refused")
+            _refused(ctx, response, operation, f"{what} was not refused")
+
+
+def _refused(ctx: CheckContext, response: httpx.Response, operation: Operation, title: str) -> None:
+    """A credential the operation must not take: a 4xx; where the operation documents 401,
+    exactly 401 (and its challenge)."""
+    ctx.expect_refused(response, operation, 401, title=title)
+    if operation.documents(401):
+        _expect_401(ctx, response, operation.operation_id, title)
 
 
 def _expect_401(ctx: CheckContext, response: httpx.Response, operation: str, title: str) -> None:
@@ -88,11 +109,16 @@ def _expect_401(ctx: CheckContext, response: httpx.Response, operation: str, tit
         )
 
 
+_REFUSED = (
+    "a refusal (a 4xx; where the operation documents 401, 401 and the challenge it documents)"
+)
+
+
 @check(
     "authn.missing-token",
     targets=secured,
-    risk="A request without a token is not refused as the contract says (401, Bearer challenge).",
-    description="A request without a token is 401 with WWW-Authenticate: Bearer.",
+    risk="An operation that requires credentials serves a request that has none.",
+    description=f"A request without a token gets {_REFUSED}.",
     owasp=Owasp.API2,
 )
 def missing_token(ctx: CheckContext) -> None:
@@ -102,12 +128,21 @@ def missing_token(ctx: CheckContext) -> None:
 @check(
     "authn.garbage-token",
     targets=secured,
-    risk="A token that is not a JWT at all is not refused as the contract says.",
-    description="A token that is not a JWT is 401 with WWW-Authenticate: Bearer.",
+    risk="A token that is not a JWT at all is taken as a credential.",
+    description=f"A token that is not a JWT gets {_REFUSED}.",
     owasp=Owasp.API2,
 )
 def garbage_token(ctx: CheckContext) -> None:
     _probe(ctx, "Bearer not-a-token", "a garbage token")
+
+
+def _other_subject(claims: dict[str, Any], others: dict[str, Any]) -> object:
+    """Another account's `sub` (the forgery an attacker makes), else an altered one."""
+    theirs = others.get("sub")
+    if theirs is not None and theirs != claims.get("sub"):
+        return theirs
+    subject = str(claims.get("sub", "1"))
+    return str(int(subject) + 1) if subject.isdigit() else subject + "x"
 
 
 @check(
@@ -115,16 +150,17 @@ def garbage_token(ctx: CheckContext) -> None:
     setup=(Need.ACCOUNT,),
     targets=secured,
     risk="Anyone can forge a token by editing its claims: the signature is not verified.",
-    description="An access token whose payload or signature was altered is 401.",
+    description="An access token whose payload was edited to name another account, or "
+    f"whose signature was altered, gets {_REFUSED}.",
     owasp=Owasp.API2,
 )
 def tampered_signature(ctx: CheckContext) -> None:
-    user = ctx.user("tamper")
+    user, other = ctx.user("tamper"), ctx.user("tampered")
     header, payload, signature, claims = _jwt(ctx, ctx.identities.token(user))
-    subject = str(claims.get("sub", "1"))
-    forged_claims = {**claims, "sub": str(int(subject) + 1) if subject.isdigit() else subject + "x"}
+    others = accounts.jwt_claims(ctx.identities.token(other)) or {}
+    forged_claims = {**claims, "sub": _other_subject(claims, others)}
     forged = f"{header}.{_b64(json.dumps(forged_claims).encode())}.{signature}"
-    _probe(ctx, f"Bearer {forged}", "a token with an altered payload")
+    _probe(ctx, f"Bearer {forged}", "a token edited to name another account")
     flipped = _b64(bytes(byte ^ 0x55 for byte in _unb64(signature)))
     _probe(ctx, f"Bearer {header}.{payload}.{flipped}", "a token with an altered signature")
 
@@ -134,7 +170,7 @@ def tampered_signature(ctx: CheckContext) -> None:
     setup=(Need.ACCOUNT,),
     targets=secured,
     risk="Anyone can sign in as any user with an unsigned token (alg: none).",
-    description="An unsigned token (alg: none) with valid claims is 401.",
+    description=f"An unsigned token (alg: none) with valid claims gets {_REFUSED}.",
     owasp=Owasp.API2,
 )
 def alg_none(ctx: CheckContext) -> None:
@@ -145,17 +181,30 @@ def alg_none(ctx: CheckContext) -> None:
         _probe(ctx, f"Bearer {header}.{payload}.", f"an alg: {alg} token")
 
 
-def _expires_in(ctx: CheckContext, token: str, user: Identity) -> float | None:
-    """Seconds the access token has left: its `exp` claim, else the answer's lifetime."""
-    parts = token.split(".")
-    try:
-        claims = json.loads(_unb64(parts[1])) if len(parts) == 3 else None
-    except ValueError:
-        claims = None
-    if isinstance(claims, dict) and isinstance(claims.get("exp"), int | float):
-        return float(claims["exp"]) - time.time()
+def _expiry(ctx: CheckContext, token: str, user: Identity) -> tuple[float, str] | None:
+    """When a just-issued access token expires (monotonic clock), and what says so.
+
+    Its `exp` (less its `iat`, else against this machine's clock) and the lifetime the
+    token answer gives: the later of them, so that a token is never used before any of its
+    own statements lets it expire. None when neither says.
+    """
+    issued = user.expires_at - user.lifetime  # When the token answer came.
+    found: list[tuple[float, str]] = []
+    claimed = accounts.claimed_lifetime(accounts.jwt_claims(token) or {})
+    if claimed is not None:
+        found.append((issued + claimed, "its exp"))
     creds = ctx.spec.roles.credentials
-    return user.lifetime if creds is not None and creds.expires_field else None
+    if creds is not None and creds.expires_field:
+        found.append((user.expires_at, f"the token answer's {creds.expires_field}"))
+    return max(found) if found else None
+
+
+def _duration(seconds: float) -> str:
+    """`20 s`, `15 min`, `8 days`: a token's lifetime, for a reason."""
+    for unit, size in (("days", 86400.0), ("h", 3600.0), ("min", 60.0)):
+        if seconds >= 2 * size:
+            return f"{seconds / size:.0f} {unit}"
+    return f"{seconds:.0f} s"
 
 
 @check(
@@ -164,24 +213,28 @@ def _expires_in(ctx: CheckContext, token: str, user: Identity) -> float | None:
     targets=secured,
     risk="An access token keeps working after it expires, so a leaked one never stops working.",
     description="An access token used after it expired (by its `exp` claim, or the lifetime "
-    f"the token answer gives) is 401; judged where tokens live at most {_LONGEST_WAIT:.0f} s, "
-    "since the check waits for the expiry.",
+    f"the token answer gives) gets {_REFUSED}; judged where tokens live at most "
+    f"{_LONGEST_LIFETIME:.0f} s: the check waits for the expiry, beside the other checks.",
     owasp=Owasp.API2,
+    waits=True,
 )
 def expired_token(ctx: CheckContext) -> None:
     _probed(ctx)
     user = ctx.user("expiring")
     token = ctx.identities.token(user)
-    left = _expires_in(ctx, token, user)
-    if left is None:
+    expiry = _expiry(ctx, token, user)
+    if expiry is None:
         ctx.skip("neither the token nor the token answer says when it expires")
-    if left > _LONGEST_WAIT:
+    expires, said_by = expiry
+    lifetime = expires - (user.expires_at - user.lifetime)
+    if lifetime > _LONGEST_LIFETIME:
         ctx.skip(
-            f"access tokens live {left:.0f} s more, longer than this check waits "
-            f"({_LONGEST_WAIT:.0f} s): a deployment with shorter-lived tokens shows expiry"
+            f"access tokens live {_duration(lifetime)} (by {said_by}), longer than this check "
+            f"waits ({_LONGEST_LIFETIME:.0f} s): a deployment with shorter-lived tokens "
+            "shows expiry"
         )
-    time.sleep(max(left, 0.0) + _LEEWAY)
-    _probe(ctx, f"Bearer {token}", "an expired token")
+    time.sleep(max(expires - time.monotonic(), 0.0) + _LEEWAY)
+    _probe(ctx, f"Bearer {token}", f"a token {_LEEWAY} s past its expiry (by {said_by})")
 
 
 @check(
@@ -189,7 +242,7 @@ def expired_token(ctx: CheckContext) -> None:
     setup=(Need.ACCOUNT,),
     targets=also_needs(RoleName.REFRESH, secured),
     risk="A long-lived refresh token works as an access token, so a stolen one opens every door.",
-    description="A refresh token is never accepted as an access token (401).",
+    description=f"A refresh token used as an access token gets {_REFUSED}.",
     owasp=Owasp.API2,
 )
 def refresh_as_access(ctx: CheckContext) -> None:
@@ -203,7 +256,8 @@ def refresh_as_access(ctx: CheckContext) -> None:
     setup=(Need.ACCOUNT,),
     targets=of_roles(RoleName.REFRESH),
     risk="An access token can mint new token pairs, so a leaked one never expires.",
-    description="An access token is refused by the refresh operation (401).",
+    description="An access token is refused by the refresh operation (a 4xx; 401 where it "
+    "documents 401).",
     owasp=Owasp.API2,
 )
 def access_as_refresh(ctx: CheckContext) -> None:
@@ -211,7 +265,7 @@ def access_as_refresh(ctx: CheckContext) -> None:
     user = ctx.user("accessor")
     with ctx.on(refresh):
         response = _refresh(ctx, ctx.identities.token(user))
-        _expect_401(ctx, response, refresh.operation_id, "an access token refreshed")
+        _refused(ctx, response, refresh, "an access token refreshed")
 
 
 def _refresh(ctx: CheckContext, token: str) -> httpx.Response:
@@ -220,13 +274,6 @@ def _refresh(ctx: CheckContext, token: str) -> httpx.Response:
     creds = ctx.spec.roles.credentials
     field = (creds.refresh_request_field if creds else None) or "refresh_token"
     return ctx.send(refresh, json={field: token})
-
-
-def _refused(ctx: CheckContext, response: httpx.Response, operation: Operation, title: str) -> None:
-    """A token the operation must not take: 401 (and its challenge) where it documents 401."""
-    ctx.expect_refused(response, operation, 401, title=title)
-    if operation.documents(401):
-        _expect_401(ctx, response, operation.operation_id, title)
 
 
 def _fresh_pair(ctx: CheckContext, label: str) -> tuple[Identity, str]:

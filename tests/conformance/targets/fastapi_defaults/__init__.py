@@ -16,7 +16,8 @@ of the first route whose path matches only, and `PATCH /api/v1/users/signup` rea
 
 `create_app()` makes the superuser `FIRST_SUPERUSER` / `FIRST_SUPERUSER_PASSWORD` at
 start-up; `create_app(item_create="superuser")` is the variant where only superusers
-create items; `create_app(faults={...})` breaks one clause per fault (see `FAULTS`).
+create items; `create_app(faults={...})` breaks one clause per fault (see `FAULTS`);
+`create_app(access_token_expire=timedelta(seconds=5))` makes short-lived tokens.
 """
 
 from .deps import API_V1_STR

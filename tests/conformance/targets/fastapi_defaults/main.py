@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Literal
 
 from fastapi import FastAPI
@@ -32,6 +33,7 @@ FAULTS = frozenset(
         "items-outlive-owner",  # a deleted account's items are still served
         # Authentication and roles.
         "signature-unchecked",  # the JWT's signature is not verified
+        "expired-token-accepted",  # an access token past its `exp` still authenticates
         "any-password-accepted",  # login with a known email succeeds whatever the password
         "current-password-unchecked",  # a password change does not check `current_password`
         "user-create-open",  # `POST /users/` (superusers only) is open to a normal user
@@ -54,12 +56,14 @@ def create_app(
     faults: Iterable[str] = frozenset(),
     item_create: Literal["any-user", "superuser"] = "any-user",
     secret_key: str | None = None,
+    access_token_expire: timedelta = timedelta(days=8),
 ) -> FastAPI:
     """The API, in memory, with its first superuser (`FIRST_SUPERUSER`) made at start-up.
 
     `item_create="superuser"` is the variant where only superusers create items; `faults`
     plants the named faults of `FAULTS`; `secret_key` signs the tokens (random when not
-    given), for tests that mint their own.
+    given), for tests that mint their own; `access_token_expire` is how long an access
+    token lives (the template's `ACCESS_TOKEN_EXPIRE_MINUTES`, 8 days).
     """
     chosen = frozenset(faults)
     if unknown := chosen - FAULTS:
@@ -81,6 +85,7 @@ def create_app(
         store=store,
         faults=chosen,
         item_create=item_create,
+        access_token_expire=access_token_expire,
     )
     app.include_router(api_router(item_create == "superuser"), prefix=API_V1_STR)
     return app
