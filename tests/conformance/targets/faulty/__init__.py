@@ -217,6 +217,12 @@ VARIANTS: tuple[Variant, ...] = (
         overrides.item_ownership_skipped,
     ),
     Variant(
+        "item-update-lost",
+        "`PATCH /items/{id}` stores the change it answers (a read shows it).",
+        ("workflows.write-read",),
+        overrides.item_update_lost,
+    ),
+    Variant(
         "item-list-unscoped",
         "`GET /items/` lists the caller's items only (a superuser's: all).",
         ("authz.list-isolation",),

@@ -181,7 +181,19 @@ def anyone_lists_users(app: FastAPI) -> FastAPI:
     return app
 
 
+class LostUpdateItemService(ItemService):
+    """A change answers the item as changed and stores nothing (a lost update)."""
+
+    async def update(self, caller: Caller, item_id: int, data: Any) -> Any:
+        item = await self.get(caller, item_id)
+        changes = {name: getattr(data, name) for name in data.model_fields_set}
+        if changes.get("title", "") is None:
+            del changes["title"]
+        return item.model_copy(update={**changes, "updated_at": utc_now()})
+
+
 item_ownership_skipped = override(get_item_service, _item_service(UnscopedItemService))
+item_update_lost = override(get_item_service, _item_service(LostUpdateItemService))
 item_list_unscoped = override(get_item_service, _item_service(UnscopedItemListService))
 
 

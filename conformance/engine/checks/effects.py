@@ -1,0 +1,156 @@
+"""Effects of writes: what a write answers about a row is what a read of that row shows.
+
+A write can answer right and store wrong: a change that answers the new value and keeps
+the old one, an action (favourite, archive) that answers a count it never stored. Every
+write whose answer carries a row (a create, a change, a replacement, an action on an item:
+a POST, PUT, PATCH or DELETE under the item's path whose answer has the row's id) is
+followed by a read of that row as the same caller, and the fields both hold are compared.
+Fields that move between two reads (a view counter) are not compared.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ...contract import Contract, Operation, Resource, schemas
+from ..context import CheckContext
+from ..registry import Need, Owasp, check
+from ..rows import Row
+from ..targets import found_by
+
+_WRITES = ("post", "put", "patch", "delete")
+
+
+def _actions(contract: Contract, resource: Resource) -> list[Operation]:
+    """The writes on one item beyond its own update, replace and delete: operations under
+    its item path (`/x/{id}/favorite`) with no parameter of their own, answering the row."""
+    if resource.item_path is None or resource.read is None:
+        return []
+    prefix = resource.item_path.rstrip("/") + "/"
+    # A nested resource's create (`POST /x/{id}/y`) is not an action on `x`.
+    others = {op.operation_id for other in contract.resources for _, op in other.operations}
+    found = []
+    for operation in contract:
+        rest = operation.path[len(prefix) :] if operation.path.startswith(prefix) else None
+        if rest is None or not rest.strip("/") or "{" in rest or operation.method not in _WRITES:
+            continue
+        if operation.operation_id in others:
+            continue
+        success = operation.success
+        if success is not None and resource.id_field in success.properties:
+            found.append(operation)
+    return found
+
+
+def _writes(contract: Contract) -> list[tuple[Resource, str, Operation]]:
+    """(resource, kind, operation) of every write whose answer a read can be compared with."""
+    found: list[tuple[Resource, str, Operation]] = []
+    for resource in contract.resources:
+        if resource.read is None or resource.id_param is None:
+            continue
+        owned = resource.name != contract.roles.account_resource
+        if owned and resource.create is not None:
+            found.append((resource, "create", resource.create))
+        for kind, operation in (("update", resource.update), ("replace", resource.replace)):
+            if operation is not None and operation.body is not None and _answers_row(operation):
+                found.append((resource, kind, operation))
+        found += [(resource, "action", action) for action in _actions(contract, resource)]
+    return found
+
+
+def _answers_row(operation: Operation) -> bool:
+    success = operation.success
+    return success is not None and bool(success.properties)
+
+
+@check(
+    "workflows.write-read",
+    setup=(Need.ACCOUNT, Need.ROW, Need.ACCESS),
+    targets=found_by(
+        "a resource with a read by id, and writes answering its row (a create, an update, a "
+        "replace, or an action under the item's path answering the row's id)",
+        lambda contract: [operation for _, _, operation in _writes(contract)],
+    ),
+    risk="A write answers one thing and stores another: what the client was told is lost.",
+    description="After every write whose answer carries a row (a create, a change, a "
+    "replacement, an action such as a favourite on an item), a read of that row as the same "
+    "caller shows what the write answered (fields that move between two reads aside).",
+    owasp=Owasp.API9,
+)
+def write_read(ctx: CheckContext) -> None:
+    writes = _writes(ctx.spec)
+    if not writes:
+        ctx.skip("the spec has no write answering a row it can read by id")
+    owner = ctx.user("writer")
+    for resource, kind, operation in writes:
+        with ctx.on(operation):
+            row = ctx.row(resource, owner)
+            if kind == "create":
+                answer = row.body
+            else:
+                answer = _write(ctx, resource, kind, operation, row)
+            _compare(ctx, resource, row, answer, operation)
+
+
+def _write(
+    ctx: CheckContext, resource: Resource, kind: str, operation: Operation, row: Row
+) -> dict[str, Any]:
+    """Send the write on the row; its answer, as a JSON object (skips when refused)."""
+    if kind in ("update", "replace"):
+        change = ctx.change(resource, row)
+        body = dict(change)
+        if kind == "replace" and operation.body is not None:
+            accepted = operation.body.properties
+            kept = {k: v for k, v in row.sent.items() if k in accepted}
+            body = {**kept, **change}
+        response = ctx.send(operation, as_=row.owner, path=row.path, json=body)
+    else:
+        missing = [p.name for p in operation.path_parameters if p.name not in row.path]
+        if missing:
+            ctx.skip(f"the row's path gives no {', '.join(missing)}")
+        extra: dict[str, Any] = {}
+        if operation.body is not None:
+            value = schemas.sample(operation.body.schema, hint=f"cf-{ctx.identities.run_tag}")
+            if operation.body.is_form:
+                extra["data"] = value
+            else:
+                extra["json"] = value
+        response = ctx.send(operation, as_=row.owner, path=row.path, **extra)
+    ctx.require_allowed(response, operation)
+    ctx.expect_success(response, operation, title="the write failed")
+    return ctx.json_object(response, operation=operation.operation_id)
+
+
+def _read(ctx: CheckContext, resource: Resource, row: Row) -> httpx.Response:
+    assert resource.read is not None
+    read = ctx.send(resource.read, as_=row.owner, path=row.path)
+    ctx.require_success(read, resource.read, need=Need.ACCESS)
+    return read
+
+
+def _compare(
+    ctx: CheckContext,
+    resource: Resource,
+    row: Row,
+    answer: dict[str, Any],
+    operation: Operation,
+) -> None:
+    assert resource.read is not None
+    first = _read(ctx, resource, row)
+    body = ctx.json_object(first, operation=resource.read.operation_id)
+    differ = [key for key, value in answer.items() if key in body and body[key] != value]
+    if differ:
+        # A second read: fields that move between reads (counters of views) are not the
+        # write's doing.
+        again = ctx.json_object(_read(ctx, resource, row), operation=None)
+        differ = [key for key in differ if again.get(key) == body.get(key)]
+    if differ:
+        ctx.fail(
+            "a read of the row does not show what the write answered",
+            expected=str({key: answer[key] for key in differ}),
+            seen=str({key: body.get(key) for key in differ}),
+            response=first,
+            operation=operation.operation_id,
+        )

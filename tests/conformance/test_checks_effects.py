@@ -1,0 +1,79 @@
+"""Checks derived from the spec that see faults every other check passes, on FastAPI's
+own document: a write answered right and stored wrong, a password change that never
+looks at the current password. The clean service passes them; each planted fault is
+named by its check, on its operation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from .targets import fastapi_defaults
+from .targets.runner import ConformanceRun, run_conformance
+from .targets.serving import serve
+
+pytestmark = pytest.mark.slow
+
+ADMIN = (fastapi_defaults.FIRST_SUPERUSER, fastapi_defaults.FIRST_SUPERUSER_PASSWORD)
+# The checks of this file, and the fault of the FastAPI fixture each must catch, where.
+NEW_CHECKS = {
+    "workflows.write-read": ("item-update-lost", "items-update_item"),
+}
+
+
+def _run(url: str, *checks: str) -> ConformanceRun:
+    return run_conformance(
+        url,
+        admin=ADMIN,
+        checks=checks,
+        generic=False,
+        extra_args=["--spec", f"{url}/api/v1/openapi.json"],
+    )
+
+
+def _statuses(run: ConformanceRun, check_id: str) -> dict[str, str]:
+    return {
+        outcome["operation"]: outcome["status"]
+        for outcome in run.report["outcomes"]
+        if outcome["check_id"] == check_id
+    }
+
+
+@pytest.fixture(scope="module")
+def clean_run() -> Iterator[ConformanceRun]:
+    with serve(fastapi_defaults.create_app()) as url:
+        yield _run(url, *NEW_CHECKS)
+
+
+def test_the_clean_fastapi_service_passes_the_new_checks(clean_run: ConformanceRun) -> None:
+    assert clean_run.exit_code == 0, clean_run.explain()
+    assert not clean_run.failed_checks | clean_run.errored_checks, clean_run.explain()
+    for check_id, (_, operation) in NEW_CHECKS.items():
+        assert _statuses(clean_run, check_id)[operation] == "passed", clean_run.explain()
+
+
+@pytest.mark.parametrize("check_id", sorted(NEW_CHECKS))
+def test_each_planted_fault_is_named_by_its_check_on_its_operation(check_id: str) -> None:
+    fault, operation = NEW_CHECKS[check_id]
+    with serve(fastapi_defaults.create_app(faults={fault})) as url:
+        run = _run(url, check_id)
+    assert run.exit_code == 1, run.explain()
+    failed = {op for op, status in _statuses(run, check_id).items() if status == "failed"}
+    assert failed == {operation}, run.explain()
+
+
+def test_a_create_refused_to_a_normal_account_skips_with_the_cause(
+    clean_run: ConformanceRun,
+) -> None:
+    # Only the superuser creates accounts through `POST /users/`: the write is never
+    # seen, so the check skips there, saying why, rather than failing.
+    skipped = [
+        outcome
+        for outcome in clean_run.report["outcomes"]
+        if outcome["check_id"] == "workflows.write-read"
+        and outcome["operation"] == "users-create_user"
+    ]
+    assert [outcome["status"] for outcome in skipped] == ["skipped"]
+    assert "refused (403)" in skipped[0]["reason"]
