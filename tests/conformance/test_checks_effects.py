@@ -20,6 +20,7 @@ ADMIN = (fastapi_defaults.FIRST_SUPERUSER, fastapi_defaults.FIRST_SUPERUSER_PASS
 # The checks of this file, and the fault of the FastAPI fixture each must catch, where.
 NEW_CHECKS = {
     "workflows.write-read": ("item-update-lost", "items-update_item"),
+    "login.current-password": ("current-password-unchecked", "users-update_password_me"),
 }
 
 

@@ -8,10 +8,13 @@ challenge where its refusal documents `WWW-Authenticate`.
 
 from __future__ import annotations
 
-from ...contract import Contract, RoleName, accounts
+import re
+
+from ...contract import Contract, Operation, RoleName, accounts
+from ...contract.roles import is_secret
 from ..context import CheckContext
 from ..registry import Need, Owasp, check
-from ..targets import Targets, of_roles
+from ..targets import Targets, found_by, of_roles
 
 # Failed attempts the contract allows before 429 (5), plus a margin for a stricter deployment.
 _MAX_ATTEMPTS = 12
@@ -113,3 +116,85 @@ def rate_limit(ctx: CheckContext) -> None:
                 response=response,
                 operation=token.operation_id,
             )
+
+
+# A secret field holding the password the caller has now (not the one they choose).
+_CURRENT = re.compile(r"current|old|existing|previous|present", re.I)
+
+
+def _current_secret(operation: Operation) -> tuple[str, list[str]] | None:
+    """(the field taking the current password, the other secret fields) of a write whose
+    body takes both the current password and another secret; None for any other."""
+    if operation.method == "get" or operation.body is None:
+        return None
+    secrets = [n for n, schema in operation.body.properties.items() if is_secret(n, schema)]
+    current = [name for name in secrets if _CURRENT.search(name)]
+    others = [name for name in secrets if name not in current]
+    return (current[0], others) if len(current) == 1 and others else None
+
+
+def _password_changes(contract: Contract) -> list[Operation]:
+    """Every write whose body takes the current password beside a new secret."""
+    return [operation for operation in contract if _current_secret(operation) is not None]
+
+
+@check(
+    "login.current-password",
+    setup=(Need.ACCOUNT,),
+    targets=found_by(
+        "a write whose body takes the current password (a secret field named current, old "
+        "or existing) beside another secret",
+        _password_changes,
+    ),
+    risk="Whoever holds a session (a borrowed device, a stolen token) sets a new password "
+    "and takes the account over.",
+    description="A change whose body takes the current password refuses a wrong one (a 4xx), "
+    "and the account's password stays what it was (it still logs in, where the spec has a "
+    "token operation).",
+    owasp=Owasp.API2,
+)
+def current_password(ctx: CheckContext) -> None:
+    found = _password_changes(ctx.spec)
+    if not found:
+        ctx.skip("the spec has no write whose body takes the current password")
+    for operation in found:
+        with ctx.on(operation):
+            fields = _current_secret(operation)
+            assert fields is not None
+            current, others = fields
+            user = ctx.user("guarded")
+            path = _own_path(ctx, operation, user.user_id)
+            wrong, new = (
+                accounts.password_for(ctx.spec.roles),
+                accounts.password_for(ctx.spec.roles),
+            )
+            body = {current: wrong, **{name: new for name in others}}
+            response = ctx.send(operation, as_=user, path=path, json=body)
+            if response.status_code >= 500:
+                ctx.skip(f"the change failed on the server ({response.status_code})")
+            if 200 <= response.status_code < 300:
+                ctx.fail(
+                    "a wrong current password was accepted",
+                    expected="a refusal (4xx)",
+                    seen=f"{response.status_code} {response.text[:200]}",
+                    response=response,
+                    operation=operation.operation_id,
+                )
+            token = ctx.spec.roles.get(RoleName.TOKEN)
+            if token is None:
+                continue
+            login = ctx.login_response(user.email, user.password)
+            ctx.expect_success(
+                login, token, title="the password changed although the change was refused"
+            )
+
+
+def _own_path(ctx: CheckContext, operation: Operation, user_id: object) -> dict[str, object]:
+    """The path of an operation on the caller's own account: its one parameter, the
+    account's id; skips an operation whose path needs anything else."""
+    names = [parameter.name for parameter in operation.path_parameters]
+    if not names:
+        return {}
+    if len(names) > 1 or user_id is None:
+        ctx.skip(f"the path needs {', '.join(names)}, which the run's account does not give")
+    return {names[0]: user_id}
