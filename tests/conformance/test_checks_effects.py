@@ -6,15 +6,18 @@ named by its check, on its operation.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+from conformance.contract import load_contract
+from conformance.engine.plan import plan
 
 from .targets import fastapi_defaults
 from .targets.runner import ConformanceRun, run_conformance
 from .targets.serving import serve
-
-pytestmark = pytest.mark.slow
 
 ADMIN = (fastapi_defaults.FIRST_SUPERUSER, fastapi_defaults.FIRST_SUPERUSER_PASSWORD)
 # The checks of this file, and the fault of the FastAPI fixture each must catch, where.
@@ -42,12 +45,32 @@ def _statuses(run: ConformanceRun, check_id: str) -> dict[str, str]:
     }
 
 
+def _planned(spec: str | None) -> dict[str, tuple[str, ...]]:
+    return {entry.check_id: entry.operations for entry in plan(load_contract(spec), has_admin=True)}
+
+
+def test_the_spec_says_where_each_check_runs(tmp_path: Path) -> None:
+    document = tmp_path / "openapi.json"
+    document.write_text(json.dumps(fastapi_defaults.create_app().openapi()), encoding="utf-8")
+    fastapi = _planned(str(document))
+    assert fastapi["login.current-password"] == ("users-update_password_me",)
+    assert fastapi["properties.case-insensitive-unique"] == ()
+    assert {"items-create_item", "items-update_item"} <= set(fastapi["workflows.write-read"])
+    # The bundled contract: "Emails are unique without regard to case" (no update of its
+    # takes the current password).
+    bundled = _planned(None)
+    assert bundled["properties.case-insensitive-unique"] == ("createUser",)
+    assert bundled["login.current-password"] == ()
+    assert set(bundled["workflows.write-read"]) == {"createItem", "updateItem", "updateUser"}
+
+
 @pytest.fixture(scope="module")
 def clean_run() -> Iterator[ConformanceRun]:
     with serve(fastapi_defaults.create_app()) as url:
         yield _run(url, *NEW_CHECKS)
 
 
+@pytest.mark.slow
 def test_the_clean_fastapi_service_passes_the_new_checks(clean_run: ConformanceRun) -> None:
     assert clean_run.exit_code == 0, clean_run.explain()
     assert not clean_run.failed_checks | clean_run.errored_checks, clean_run.explain()
@@ -55,6 +78,7 @@ def test_the_clean_fastapi_service_passes_the_new_checks(clean_run: ConformanceR
         assert _statuses(clean_run, check_id)[operation] == "passed", clean_run.explain()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("check_id", sorted(NEW_CHECKS))
 def test_each_planted_fault_is_named_by_its_check_on_its_operation(check_id: str) -> None:
     fault, operation = NEW_CHECKS[check_id]
@@ -65,6 +89,7 @@ def test_each_planted_fault_is_named_by_its_check_on_its_operation(check_id: str
     assert failed == {operation}, run.explain()
 
 
+@pytest.mark.slow
 def test_a_create_refused_to_a_normal_account_skips_with_the_cause(
     clean_run: ConformanceRun,
 ) -> None:

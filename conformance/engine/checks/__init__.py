@@ -13,6 +13,7 @@ __all__ = [
     "limits",
     "login",
     "properties",
+    "uniqueness",
     "workflows",
 ]
 
@@ -27,5 +28,6 @@ from . import (
     limits,
     login,
     properties,
+    uniqueness,
     workflows,
 )

@@ -223,6 +223,12 @@ VARIANTS: tuple[Variant, ...] = (
         overrides.item_update_lost,
     ),
     Variant(
+        "email-case-sensitive",
+        "Emails are unique without regard to case: `Ada@x.org` once `ada@x.org` is 400.",
+        ("properties.case-insensitive-unique",),
+        overrides.case_sensitive_emails,
+    ),
+    Variant(
         "item-list-unscoped",
         "`GET /items/` lists the caller's items only (a superuser's: all).",
         ("authz.list-isolation",),

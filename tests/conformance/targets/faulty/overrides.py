@@ -9,6 +9,7 @@ subclass changes one method and calls the rest as they are.
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -109,7 +110,19 @@ def _tokens(tokens: type[Tokens]) -> Callable[[Runtime], Runtime]:
     return lambda runtime: dataclasses.replace(runtime, tokens=tokens(runtime.settings))
 
 
+def _case_sensitive_emails(runtime: Runtime) -> Runtime:
+    """Email uniqueness by a plain unique index: `Ada@x.org` signs up beside `ada@x.org`
+    (the migration that forgot `lower()`)."""
+    path = str(runtime.settings.database_url).partition(":///")[2]
+    with sqlite3.connect(path) as connection:
+        connection.executescript(
+            "DROP INDEX uq_users_email_lower; CREATE UNIQUE INDEX uq_users_email ON users (email);"
+        )
+    return runtime
+
+
 refresh_token_as_access = with_runtime(_tokens(AccessAcceptsRefresh))
+case_sensitive_emails = with_runtime(_case_sensitive_emails)
 alg_none_accepted = with_runtime(_tokens(UnsignedTokens))
 
 
