@@ -131,6 +131,7 @@ BOARDS_FAULTS = {
     "card-remove-noop": ("workflows.delete-read", "removeCard"),
     "card-list-skips-first": ("workflows.list-contains", "listCards"),
     "card-move-mass-assignment": ("properties.mass-assignment", "editCard"),
+    "card-priority-default": ("workflows.create-defaults", "addCard"),
     "card-without-created-at": ("generic.response-schema-conformance", "getCard"),
     "problem-as-json": ("generic.content-type-conformance", "getBoard"),
     "validation-400": ("generic.status-code-conformance", "createBoard"),

@@ -15,10 +15,11 @@ from typing import Any
 import httpx
 
 from ...contract import Contract, Operation, Resource, schemas
+from ...contract.roles import is_secret
 from ..context import CheckContext
 from ..registry import Need, Owasp, check
-from ..rows import Row
-from ..targets import found_by
+from ..rows import Row, body_for
+from ..targets import found_by, of_found
 
 _WRITES = ("post", "put", "patch", "delete")
 
@@ -153,4 +154,98 @@ def _compare(
             seen=str({key: body.get(key) for key in differ}),
             response=first,
             operation=operation.operation_id,
+        )
+
+
+def _defaulted(operation: Operation) -> dict[str, Any]:
+    """The optional fields of a create's body that document a `default`, with it."""
+    if operation.body is None:
+        return {}
+    required = operation.body.required_fields
+    found = {}
+    for name, schema in operation.body.properties.items():
+        inner = schemas.object_schema(schema)
+        if name in required or inner.get("readOnly") or is_secret(name, schema):
+            continue
+        if "default" in inner:
+            found[name] = inner["default"]
+        elif "default" in schema:
+            found[name] = schema["default"]
+    return found
+
+
+def _with_defaults(contract: Contract) -> list[Resource]:
+    """The resources (other than the accounts) whose create documents such a default."""
+    return [
+        resource
+        for resource in contract.resources
+        if resource.create is not None
+        and resource.name != contract.roles.account_resource
+        and _defaulted(resource.create)
+    ]
+
+
+@check(
+    "workflows.create-defaults",
+    setup=(Need.ACCOUNT, Need.ROW, Need.ACCESS),
+    targets=of_found(
+        "a create whose body has an optional field with a documented `default`",
+        _with_defaults,
+        "create",
+    ),
+    risk="A field left out of a create gets another value than the documented default.",
+    description="A create that leaves out every optional field with a documented `default` "
+    "answers those defaults, and a read of the row (where the spec has one) shows them.",
+    owasp=Owasp.API9,
+)
+def create_defaults(ctx: CheckContext) -> None:
+    found = _with_defaults(ctx.spec)
+    if not found:
+        ctx.skip("no create of the spec documents a default for an optional field")
+    owner = ctx.user("defaults")
+    for resource in found:
+        create = resource.create
+        assert create is not None
+        with ctx.on(create):
+            defaults = _defaulted(create)
+            path = ctx.parent_path(resource, owner)
+            sent = body_for(resource, ctx.identities.run_tag, owner.label)
+            body = {key: value for key, value in sent.items() if key not in defaults}
+            response = ctx.send(create, as_=owner, path=path, json=body)
+            ctx.require_allowed(response, create)
+            ctx.expect_success(response, create, title="a create without its defaults failed")
+            answer = ctx.json_object(response, operation=create.operation_id)
+            row_id = answer.get(resource.id_field)
+            if row_id is not None and resource.id_param is not None:
+                path = {**path, resource.id_param: row_id}
+                ctx.ledger.note(resource.name, path, owner)
+            shown = {key: value for key, value in defaults.items() if key in answer}
+            if not shown:
+                ctx.skip("the create's answer holds none of the defaulted fields")
+            _expect_defaults(ctx, shown, answer, create, response)
+            if resource.read is None or row_id is None or resource.id_param is None:
+                continue
+            read = ctx.send(resource.read, as_=owner, path=path)
+            ctx.require_success(read, resource.read, need=Need.ACCESS)
+            stored = ctx.json_object(read, operation=resource.read.operation_id)
+            _expect_defaults(
+                ctx, {k: v for k, v in shown.items() if k in stored}, stored, create, read
+            )
+
+
+def _expect_defaults(
+    ctx: CheckContext,
+    defaults: dict[str, Any],
+    body: dict[str, Any],
+    create: Operation,
+    response: httpx.Response,
+) -> None:
+    wrong = [key for key, value in defaults.items() if body.get(key) != value]
+    if wrong:
+        ctx.fail(
+            f"{', '.join(wrong)} left out of a create is not the documented default",
+            expected=str({key: defaults[key] for key in wrong}),
+            seen=str({key: body.get(key) for key in wrong}),
+            response=response,
+            operation=create.operation_id,
         )
