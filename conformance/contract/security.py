@@ -479,7 +479,8 @@ def choose_presentation(
     override: AuthOverride | None = None,
 ) -> SecurityScheme:
     """The scheme the run presents credentials with: the one most of the operations that
-    take a credential name (the first declared on a tie), unless `[auth]` says otherwise."""
+    take a credential name (on a tie, a token's over http basic, then the first declared),
+    unless `[auth]` says otherwise."""
     counts: Counter[str] = Counter()
     taking = 0
     for operation in operations:
@@ -488,8 +489,19 @@ def choose_presentation(
         counts.update(name for name in names if schemes[name].presentable)
     order = list(schemes)
     chosen = DEFAULT
+    if schemes and not counts:
+        named = ", ".join(schemes)
+        chosen = replace(
+            DEFAULT,
+            how=f"no operation names a declared scheme ({named}), so the common "
+            "Authorization: Bearer {token}",
+        )
     if counts:
-        name = max(counts, key=lambda key: (counts[key], -order.index(key)))
+        # On a tie (alternatives, as Stripe's basic or bearer), a token over a password.
+        name = max(
+            counts,
+            key=lambda key: (counts[key], not schemes[key].basic, -order.index(key)),
+        )
         scheme = schemes[name]
         how = f"{name}, which {counts[name]} of the {taking} operations taking a credential name"
         chosen = replace(scheme, how=how)
