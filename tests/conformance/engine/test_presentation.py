@@ -8,8 +8,11 @@ basic), call a secured operation and are deleted through each.
 from __future__ import annotations
 
 import base64
+import json
 import secrets
+from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +24,7 @@ from starlette.routing import Route
 from conformance.contract import RoleName, build_contract
 from conformance.engine.http import TargetClient
 from conformance.engine.identities import Identities
+from tests.conformance.targets.runner import run_conformance
 from tests.conformance.targets.serving import serve
 
 CREDENTIALS = {
@@ -37,19 +41,29 @@ ACCOUNT = {
 }
 
 
-def _app() -> Starlette:
+def _app(seen: Counter[str] | None = None) -> Starlette:
+    """The service; `seen` counts the reads of `/me` that a credential authenticated, by
+    where the credential was (cookie, query, basic)."""
     users: dict[str, dict[str, Any]] = {}
     sessions: dict[str, str] = {}
+    counted = seen if seen is not None else Counter()
 
     def caller(request: Request) -> str | None:
-        sid = request.cookies.get("sid") or request.query_params.get("api_key")
-        if sid is not None:
-            name = sessions.get(sid)
-            return name if name in users else None
+        for where, sid in (
+            ("cookie", request.cookies.get("sid")),
+            ("query", request.query_params.get("api_key")),
+        ):
+            if sid is not None:
+                name = sessions.get(sid)
+                if name in users:
+                    counted[where] += request.method == "GET"
+                    return name
+                return None
         kind, _, value = request.headers.get("authorization", "").partition(" ")
         if kind.lower() == "basic":
             name, _, password = base64.b64decode(value).decode().partition(":")
             if name in users and users[name]["password"] == password:
+                counted["basic"] += request.method == "GET"
                 return name
         return None
 
@@ -226,3 +240,20 @@ def test_what_a_request_sets_itself_wins_over_the_credential() -> None:
     sent = cookie.present(token="s1d", headers={"Cookie": "theme=dark"})
     assert sent["headers"] == {"Cookie": "theme=dark; sid=s1d"}
     client.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["cookie", "query"])
+def test_schemathesis_sends_as_the_runs_accounts_the_way_the_scheme_says(
+    kind: str, tmp_path: Path
+) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(KINDS[kind][0]), encoding="utf-8")
+    seen: Counter[str] = Counter()
+    with serve(_app(seen)) as base:
+        # No contract check reads /me here (drift is skipped: nothing is served): every
+        # authenticated read is schemathesis's, as one of the run's accounts.
+        run = run_conformance(base, checks=["drift.operations"], extra_args=["--spec", str(spec)])
+    assert any("2 accounts of the run's own" in note for note in run.report["notices"])
+    assert seen[kind] > 0 and set(seen) == {kind}, (seen, run.explain())
+    assert run.report["cleanup"]["left"] == []
