@@ -168,6 +168,7 @@ def test_a_challenge_is_expected_only_where_the_scheme_names_one() -> None:
         ("Use `Bearer <token>` or `Token <token>`.", None),
         ("Enter <token> in the box.", None),
         ("X-API-Key <key>", None),
+        ("The key is a UUID 123e4567-e89b-12d3-a456-426614174000.", None),
         ("", None),
     ],
 )
