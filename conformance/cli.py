@@ -270,16 +270,16 @@ def inspect(
 
     from .config import find_config
     from .contract import load_contract
-    from .engine.settings import load_config
+    from .engine.settings import ConfigTables, load_config
     from .errors import UsageError
     from .inspect import describe, text_lines
 
     if output_format not in ("text", "json"):
         raise UsageError(f"--format {output_format!r} is not a format", hint="text or json")
     path = find_config(config)
-    _, roles, identities = load_config(path) if path is not None else ((), {}, ())
-    contract = load_contract(spec, role_overrides=roles)
-    model = describe(contract, has_admin=admin, identities=len(identities))
+    tables = load_config(path) if path is not None else ConfigTables()
+    contract = load_contract(spec, role_overrides=tables.roles, auth=tables.auth)
+    model = describe(contract, has_admin=admin, identities=len(tables.identities))
     if output_format == "json":
         typer.echo(json.dumps(model, indent=2))
         return

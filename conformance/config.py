@@ -1,7 +1,7 @@
 """conformance.toml: where it is, and reading it into plain data, once per command.
 
 Each command parses its own tables from that data (`engine.settings` the `[[waiver]]`,
-`[roles]` and `[[identity]]` of `run`; `lint.config` the `[lint]` table), so the file has
+`[roles]`, `[[identity]]` and `[auth]` of `run`; `lint.config` the `[lint]` table), so the file has
 one reader and one list of the tables it may hold.
 """
 
@@ -17,7 +17,7 @@ __all__ = ["CONFIG_FILE", "SECTIONS", "find_config", "read_config"]
 
 CONFIG_FILE = "conformance.toml"
 
-SECTIONS = ("waiver", "roles", "identity", "lint")
+SECTIONS = ("waiver", "roles", "identity", "auth", "lint")
 """The top-level tables conformance.toml may hold; any other is a mistake, reported."""
 
 

@@ -1,8 +1,9 @@
 """`conformance inspect`: the contract model of a spec, as a run will see it.
 
-It shows the roles found (and how), the resources, where drift will look for the served
-document, and which checks will run on which operations and which are skipped and why,
-so that a user knows before a run what it can test and what to configure.
+It shows the roles found (and how), the security schemes and how the run will present a
+credential, the resources, where drift will look for the served document, and which
+checks will run on which operations and which are skipped and why, so that a user knows
+before a run what it can test and what to configure.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .contract import Contract, Resource
+from .contract.security import SecurityScheme
 from .engine.plan import PlannedCheck, plan
 from .engine.served import candidate_paths
 
@@ -39,6 +41,21 @@ def _resource(resource: Resource) -> dict[str, Any]:
         "server_owned": list(resource.server_owned),
         "writable": list(resource.writable),
         "owner_field": resource.owner_field,
+    }
+
+
+def _scheme(scheme: SecurityScheme) -> dict[str, Any]:
+    return {
+        "scheme": scheme.name or None,
+        "type": scheme.kind,
+        "in": scheme.location.value,
+        "name": scheme.parameter,
+        "format": scheme.format,
+        "flows": [
+            {"flow": flow.name, "tokenUrl": flow.token_url, "refreshUrl": flow.refresh_url}
+            for flow in scheme.flows
+        ],
+        "how": scheme.how,
     }
 
 
@@ -72,6 +89,11 @@ def describe(contract: Contract, *, has_admin: bool, identities: int) -> dict[st
                 if name
             ],
         },
+        "security": {
+            "schemes": {name: _scheme(scheme) for name, scheme in contract.schemes.items()},
+            "presented": _scheme(contract.presentation),
+            "optional": [op.operation_id for op in contract if op.optional_security],
+        },
         "account_resource": contract.roles.account_resource,
         "resources": [_resource(resource) for resource in contract.resources],
         "served_document": candidate_paths(contract)[:6],
@@ -90,6 +112,30 @@ def _planned(item: PlannedCheck) -> dict[str, Any]:
         "operations": "whole API" if item.whole_api else list(item.operations),
         "skipped": item.skipped,
     }
+
+
+def _where(scheme: dict[str, Any]) -> str:
+    """`header Authorization: Token {token}`, `query api_key={token}`, `cookie sid={token}`."""
+    joint = ": " if scheme["in"] == "header" else "="
+    return f"{scheme['in']} {scheme['name']}{joint}{scheme['format']}"
+
+
+def _security_lines(security: dict[str, Any]) -> list[str]:
+    lines = ["security schemes"]
+    if not security["schemes"]:
+        lines.append("  none declared")
+    for name, scheme in security["schemes"].items():
+        lines.append(f"  {name:<16} {scheme['type']:<14} {scheme['how']}")
+    presented = security["presented"]
+    lines.append(f"  {'presented as':<16} {_where(presented)} · {presented['how']}")
+    optional = security["optional"]
+    if optional:
+        shown = ", ".join(optional[:4]) + (", ..." if len(optional) > 4 else "")
+        lines.append(
+            f"  {'optional':<16} {len(optional)} operations take a credential without "
+            f"requiring one: {shown}"
+        )
+    return lines
 
 
 def text_lines(model: dict[str, Any]) -> list[str]:
@@ -116,6 +162,7 @@ def text_lines(model: dict[str, Any]) -> list[str]:
             f" sign-up takes {' + '.join(str(n) for n in creds['signup'])};"
             f" answers {', '.join(creds['answers'])}"
         )
+    lines += ["", *_security_lines(model["security"])]
     lines += ["", "resources"]
     if not model["resources"]:
         lines.append("  none found (no POST /x answering an object with an id, nor a list)")

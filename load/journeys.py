@@ -34,6 +34,7 @@ from locust import FastHttpUser
 from locust.contrib.fasthttp import FastHttpSession
 
 from conformance.contract import Contract, Operation, Resource, RoleName, accounts
+from conformance.contract.security import basic_credential
 from conformance.engine.settings import ConfiguredIdentity
 
 from .mix import parse_mix, parse_think_time
@@ -189,14 +190,24 @@ class ApiUser(FastHttpUser):
         return True
 
     def login(self, client: FastHttpSession | None = None, suffix: str = "") -> bool:
+        if self.contract.presentation.basic and self.password:
+            # http basic: nothing to log in to, the identifier and password are presented.
+            self.access_token = basic_credential(self.identifier, self.password)
+            self.refresh_at = float("inf")
+            return True
         token = self.roles.get(RoleName.TOKEN)
         call = accounts.token_call(self.roles, self.identifier, self.password)
         if token is None or call is None or not self.password:
             return self.access_token is not None
+        session = client or self.client
         answer = self.call(
-            token, {}, body=call.body, form=call.form, client=client, auth=False, suffix=suffix
+            token, {}, body=call.body, form=call.form, client=session, auth=False, suffix=suffix
         )
-        return self.keep_tokens(answer)
+        if answer is None:
+            return False
+        # A session cookie the token operation set, where that is the credential.
+        jar = getattr(session, "cookiejar", None) or ()
+        return self.keep_tokens(answer, {cookie.name: str(cookie.value) for cookie in jar})
 
     def refresh(self, client: FastHttpSession | None = None, suffix: str = "") -> bool:
         operation = self.roles.get(RoleName.REFRESH)
@@ -211,8 +222,10 @@ class ApiUser(FastHttpUser):
             return False
         return self.keep_tokens(answer)
 
-    def keep_tokens(self, answer: dict[str, Any] | None) -> bool:
-        tokens = accounts.read_tokens(self.roles.credentials, answer or {})
+    def keep_tokens(
+        self, answer: dict[str, Any] | None, cookies: dict[str, str] | None = None
+    ) -> bool:
+        tokens = accounts.read_tokens(self.roles.credentials, answer or {}, cookies)
         if tokens is None:
             return False
         self.access_token = tokens.access
@@ -378,11 +391,15 @@ class ApiUser(FastHttpUser):
         gives one a schema, is reported to Locust as a failure with the status.
         """
         headers: dict[str, str] = {}
-        if auth and operation.secured and self.access_token:
-            headers["Authorization"] = f"Bearer {self.access_token}"
+        sent_query: dict[str, object] = dict(query or {})
+        if auth and operation.schemes and self.access_token:
+            # As the contract's scheme says (or conformance.toml's [auth]).
+            scheme = self.contract.presentation
+            headers.update(scheme.headers(self.access_token))
+            sent_query.update(scheme.params(self.access_token))
         path = operation.url_path(**params)
-        if query:
-            path += "?" + urlencode(query)
+        if sent_query:
+            path += "?" + urlencode(sent_query)
         sent: dict[str, Any] = {}
         if body is not None and (form or (operation.body is not None and operation.body.is_form)):
             sent["data"] = urlencode(body)

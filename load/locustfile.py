@@ -145,7 +145,7 @@ def start_test(environment: Environment, **_kwargs: Any) -> None:
 def prepare_setup(options: Any) -> None:
     """Load the contract and its plan (again only when the options changed) and the mix."""
     from conformance.contract import accounts, load_contract
-    from conformance.engine.settings import CONFIG_FILE, load_config
+    from conformance.engine.settings import CONFIG_FILE, ConfigTables, load_config
 
     key = (options.spec, options.conformance_config, options.seed)
     if Process.setup is None or Process.key != key:
@@ -153,8 +153,11 @@ def prepare_setup(options: Any) -> None:
         config = Path(given) if given else Path.cwd() / CONFIG_FILE
         if given and not config.is_file():
             raise ValueError(f"--conformance-config {config}: no such file")
-        _, roles, identities = load_config(config) if config.is_file() else ((), {}, ())
-        contract = load_contract(options.spec or None, role_overrides=roles)
+        tables = load_config(config) if config.is_file() else ConfigTables()
+        identities = tables.identities
+        contract = load_contract(
+            options.spec or None, role_overrides=tables.roles, auth=tables.auth
+        )
         plan = build_plan(contract)
         problem = accounts.signup_problem(contract.roles)
         if plan.secured and problem and not identities:

@@ -32,7 +32,7 @@ from rich.live import Live
 from rich.text import Text
 
 from conformance.contract import Contract, accounts, load_contract
-from conformance.engine.settings import CONFIG_FILE, load_config
+from conformance.engine.settings import CONFIG_FILE, ConfigTables, load_config
 from conformance.errors import InternalError, TargetError, UsageError
 
 from .endpoints import contract_endpoints
@@ -112,8 +112,9 @@ def prepare(
     path = config if config is not None else Path.cwd() / CONFIG_FILE
     if config is not None and not config.is_file():
         raise UsageError(f"--config {config}: no such file")
-    _, roles, identities = load_config(path) if path.is_file() else ((), {}, ())
-    contract = load_contract(spec, role_overrides=roles)
+    tables = load_config(path) if path.is_file() else ConfigTables()
+    identities = tables.identities
+    contract = load_contract(spec, role_overrides=tables.roles, auth=tables.auth)
     contract.require_operations()
     plan = build_plan(contract)
     if not plan.tasks:

@@ -6,6 +6,8 @@ swagger2.py   a Swagger 2.0 document converted to OpenAPI 3.0.3, for every consu
 tree.py       the raw YAML tree; document.py  the raw view with `$ref` lookups (lint)
 model.py      `Contract`: typed operations, parameters, bodies, responses, security
 roles.py      sign-up, token, refresh, logout, ... inferred (or set in conformance.toml)
+security.py   each security scheme, and how the run presents a credential ([auth])
+              (prefixes.py: the prefix an apiKey's description shows, `Token <jwt>`)
 resources.py  collections and their items: ids, lists, pagination, server-owned fields
 admin.py      what a spec reserves to administrators, and where they reach others' rows
 schemas.py    questions asked of a resolved schema, and a valid sample value

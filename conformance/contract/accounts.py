@@ -12,6 +12,7 @@ import json
 import re
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -70,12 +71,12 @@ def signup_problem(roles: Roles) -> str | None:
             "the run cannot sign up accounts: no sign-up operation was found (set "
             '`[roles] signup = "<operationId>"` in conformance.toml)'
         )
-    if roles.get(RoleName.TOKEN) is None:
+    creds = roles.credentials
+    if roles.get(RoleName.TOKEN) is None and not (creds is not None and creds.basic):
         return (
             "the run cannot log in: no token operation was found (set "
             '`[roles] token = "<operationId>"` in conformance.toml)'
         )
-    creds = roles.credentials
     if creds is None or creds.signup_identifier is None or creds.signup_secret is None:
         problem = "; ".join(roles.problems) or (
             f"{signup.operation_id} and the token operation share no credential fields"
@@ -126,10 +127,11 @@ def signup_body(roles: Roles, identifier: str, password: str, hint: str) -> dict
 
 
 def token_call(roles: Roles, identifier: str, password: str) -> Call | None:
-    """The token operation's request for these credentials; None without a token role."""
+    """The token operation's request for these credentials; None without a token role, and
+    under http basic (the credentials themselves are presented)."""
     token = roles.get(RoleName.TOKEN)
     creds = roles.credentials
-    if token is None or creds is None:
+    if token is None or creds is None or creds.basic:
         return None
     body = {creds.token_identifier: identifier, creds.token_secret: password}
     return Call(token.method.upper(), token.url_path(), body, form=creds.token_form)
@@ -145,9 +147,21 @@ def refresh_call(roles: Roles, refresh_token: str) -> Call | None:
     return Call(refresh.method.upper(), refresh.url_path(), {field_name: refresh_token})
 
 
-def read_tokens(credentials: Credentials | None, body: dict[str, Any]) -> Tokens | None:
-    """The tokens of a token or refresh answer; None when it holds no access token."""
+def read_tokens(
+    credentials: Credentials | None,
+    body: dict[str, Any],
+    cookies: Mapping[str, str] | None = None,
+) -> Tokens | None:
+    """The tokens of a token or refresh answer; None when it holds no access token.
+
+    Where the token operation answers a session cookie instead (`session_cookie`), the
+    cookie's value, from `cookies` (those the answer sets), is the access token.
+    """
     access = credentials.access_field if credentials is not None else "access_token"
+    session = credentials.session_cookie if credentials is not None else None
+    if session is not None and access not in body:
+        value = (cookies or {}).get(session)
+        return Tokens(access=value, refresh="", lifetime=DEFAULT_LIFETIME) if value else None
     if access not in body:
         return None
     refresh = credentials.refresh_field if credentials is not None else None

@@ -20,6 +20,7 @@ from .document import Spec
 from .loader import load_document
 from .resources import Resource, infer_resources
 from .roles import Roles, infer_roles
+from .security import AuthOverride, SecurityScheme, choose_presentation, read_schemes
 from .swagger2 import is_swagger2, to_openapi3
 from .tree import as_list, as_map, structure_problem
 
@@ -80,6 +81,7 @@ class Operation:
     operation_id: str
     method: str
     path: str
+    # Whether it requires a credential (every security requirement names a scheme).
     secured: bool
     statuses: frozenset[str]
     parameters: tuple[Parameter, ...] = ()
@@ -87,9 +89,8 @@ class Operation:
     responses: dict[str, Response] = field(default_factory=dict)
     # Names of the security schemes any of its requirements uses.
     schemes: tuple[str, ...] = ()
-    # An empty requirement (`{}`) among its security: a caller without credentials is
-    # served too (optional authentication), so only `secured and not anonymous` requires one.
-    anonymous: bool = False
+    # It takes a credential but does not require one (`security: [{}, {scheme: []}]`).
+    optional_security: bool = False
     tags: tuple[str, ...] = ()
     # Its summary, description and responses' descriptions: what only prose says (who
     # administers), for `admin.py`.
@@ -149,6 +150,7 @@ class Contract:
         *,
         source: str,
         role_overrides: dict[str, str] | None = None,
+        auth: AuthOverride | None = None,
     ) -> None:
         self.source = source
         self.document = document
@@ -156,6 +158,9 @@ class Contract:
         self.operations: dict[str, Operation] = {}
         for operation in self._build():
             self.operations.setdefault(operation.operation_id, operation)
+        self.schemes: dict[str, SecurityScheme] = read_schemes(self.security_schemes)
+        # How the run presents every credential: a `[auth]` naming nothing stops at load.
+        self.presentation: SecurityScheme = choose_presentation(self.schemes, self, auth)
         # Inferred once, here, so that a `[roles]` override naming nothing stops at load.
         self.resources: list[Resource] = infer_resources(self)
         self.roles: Roles = infer_roles(self, dict(role_overrides or {}))
@@ -265,13 +270,13 @@ class Contract:
                 operation_id=raw.operation_id or raw.label,
                 method=raw.method,
                 path=raw.route,
-                secured=any(requirements),
+                secured=bool(requirements) and all(requirements),
                 statuses=frozenset(str(code) for code in as_map(node.get("responses"))),
                 parameters=parameters,
                 body=self._body(raw),
                 responses={code: self._response(code, response) for code, response, _ in responses},
                 schemes=tuple(sorted({name for item in requirements for name in item})),
-                anonymous=any(not item for item in requirements),
+                optional_security=any(requirements) and not all(requirements),
                 tags=tuple(str(tag) for tag in as_list(node.get("tags"))),
                 prose=_prose(node, responses),
             )
@@ -322,8 +327,16 @@ def _first_media(raw: Spec, holder: dict[str, Any]) -> tuple[str | None, dict[st
     return str(media_type), (as_map(raw.dereference(schema)) if schema is not None else None)
 
 
-def load_contract(source: str | None, *, role_overrides: dict[str, str] | None = None) -> Contract:
-    """Load and model a spec; `SpecError` (one line) when it is not an OpenAPI document."""
+def load_contract(
+    source: str | None,
+    *,
+    role_overrides: dict[str, str] | None = None,
+    auth: AuthOverride | None = None,
+) -> Contract:
+    """Load and model a spec; `SpecError` (one line) when it is not an OpenAPI document.
+
+    `role_overrides` and `auth` are conformance.toml's `[roles]` and `[auth]`.
+    """
     name = source or BUNDLED
     try:
         document = load_document(source)
@@ -334,11 +347,15 @@ def load_contract(source: str | None, *, role_overrides: dict[str, str] | None =
         # One line on the console: httpx's status errors append a line of advice.
         detail = lines[0].removeprefix(f"{exc.source}: ")
         raise SpecError(detail, source=exc.source, hint=exc.hint) from exc
-    return build_contract(document, source=name, role_overrides=role_overrides)
+    return build_contract(document, source=name, role_overrides=role_overrides, auth=auth)
 
 
 def build_contract(
-    document: dict[str, Any], *, source: str, role_overrides: dict[str, str] | None = None
+    document: dict[str, Any],
+    *,
+    source: str,
+    role_overrides: dict[str, str] | None = None,
+    auth: AuthOverride | None = None,
 ) -> Contract:
     """Model a document already read (a served one, for drift).
 
@@ -362,4 +379,4 @@ def build_contract(
     if not all(isinstance(item, dict) for item in paths.values()):
         bad = next(path for path, item in paths.items() if not isinstance(item, dict))
         raise SpecError(f"path {bad!r} is not a mapping", source=source)
-    return Contract(document, source=source, role_overrides=role_overrides)
+    return Contract(document, source=source, role_overrides=role_overrides, auth=auth)

@@ -2,8 +2,10 @@
 
 A spec does not say which operation signs up or hands out tokens, so each role is
 inferred from what the spec does say (an OAuth2 flow's `tokenUrl`, a public create whose
-body carries an email and a password, an operation answering an access token), each with
-a sentence saying how it was found. `conformance.toml` overrides any of them:
+body carries an email and a password, an operation answering an access token, or one
+setting the session cookie the security scheme names), each with a sentence saying how it
+was found. Under http basic the run logs in to nothing: the identifier and password are
+the credential. `conformance.toml` overrides any of them:
 
     [roles]
     signup = "enrolMember"
@@ -22,6 +24,7 @@ from urllib.parse import urlsplit
 
 from ..errors import UsageError
 from . import schemas
+from .security import Location
 
 if TYPE_CHECKING:
     from .model import Body, Contract, Operation
@@ -45,6 +48,7 @@ _ACCESS = ("access_token", "accessToken", "token", "id_token", "jwt")
 _REFRESH_FIELD = re.compile(r"refresh", re.I)
 _ME = re.compile(r"/(me|self|current|whoami|profile|account)/?$", re.I)
 _LOGOUT = re.compile(r"log_?out|sign_?out|revoke", re.I)
+_LOGIN = re.compile(r"log_?in|sign_?in|session|token", re.I)
 
 
 TURNED_OFF = "turned off in conformance.toml [roles]"
@@ -75,6 +79,10 @@ class Credentials:
     # The body field of the refresh and logout operations that carries the refresh token.
     refresh_request_field: str | None
     logout_request_field: str | None
+    # The cookie the token operation sets, when its answer holds no token: the credential.
+    session_cookie: str | None = None
+    # http basic: no token to obtain, the identifier and password are the credential.
+    basic: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +127,12 @@ def _path_of(url: str) -> str:
 
 
 def _oauth_flow_url(contract: Contract, key: str) -> str | None:
-    for scheme in contract.security_schemes.values():
-        if scheme.get("type") != "oauth2":
-            continue
-        flows = scheme.get("flows", {})
-        for flow in ("password", "clientCredentials", "authorizationCode"):
-            url = flows.get(flow, {}).get(key) if isinstance(flows, dict) else None
-            if isinstance(url, str):
+    for scheme in contract.schemes.values():
+        for flow in scheme.flows:
+            if flow.name == "implicit":
+                continue
+            url = flow.token_url if key == "tokenUrl" else flow.refresh_url
+            if url is not None:
                 return url
     return None
 
@@ -158,6 +165,43 @@ def _token(contract: Contract) -> Role:
                 operation,
                 f"a public POST taking a secret and answering an access token ({access})",
             )
+    # drf-spectacular marks DRF's `obtain_auth_token` secured; it is still how one logs in.
+    for operation in contract:
+        if operation.method != "post" or not operation.secured or operation.body is None:
+            continue
+        access = _access_field(operation)
+        fields = operation.body.properties
+        if (
+            access is not None
+            and _secret_of(operation.body) is not None
+            and any(is_identifier(name, schema) for name, schema in fields.items())
+        ):
+            return Role(
+                RoleName.TOKEN,
+                operation,
+                f"a POST taking an identifier and a secret and answering an access token "
+                f"({access}); the spec marks it secured, but it is how a credential is had",
+            )
+    presentation = contract.presentation
+    if presentation.location is Location.COOKIE:
+        for operation in _public_posts(contract):
+            if _secret_of(operation.body) is None:
+                continue
+            success = operation.success
+            if success is not None and "set-cookie" in success.headers:
+                how = (
+                    "a public POST taking a secret and documenting Set-Cookie "
+                    f"({presentation.parameter})"
+                )
+                return Role(RoleName.TOKEN, operation, how)
+            if _LOGIN.search(operation.path) or _LOGIN.search(operation.operation_id):
+                how = (
+                    f"a public POST taking a secret whose path or operationId says log in; "
+                    f"the cookie {presentation.parameter} it sets is the credential"
+                )
+                return Role(RoleName.TOKEN, operation, how)
+    if presentation.basic:
+        return Role(RoleName.TOKEN, None, "none needed: under http basic the password is sent")
     return Role(RoleName.TOKEN, None, "no operation answers an access token to credentials")
 
 
@@ -301,7 +345,7 @@ def infer_roles(contract: Contract, overrides: dict[str, str]) -> Roles:
     )
     roles = {role.name: role for role in (signup, token, current, refresh, logout, delete)}
     credentials, problems = _credentials(
-        token.operation, signup.operation, refresh.operation, logout.operation
+        contract, token.operation, signup.operation, refresh.operation, logout.operation
     )
     return Roles(
         roles,
@@ -312,21 +356,28 @@ def infer_roles(contract: Contract, overrides: dict[str, str]) -> Roles:
 
 
 def _credentials(
+    contract: Contract,
     token: Operation | None,
     signup: Operation | None,
     refresh: Operation | None,
     logout: Operation | None,
 ) -> tuple[Credentials | None, list[str]]:
-    """Match the token operation's fields with the sign-up's."""
-    if token is None or token.body is None:
+    """Match the token operation's fields with the sign-up's (under http basic, the
+    sign-up's alone: what it takes is what each request presents)."""
+    basic = contract.presentation.basic
+    login = token if token is not None and token.body is not None else None
+    if login is None and basic and signup is not None and signup.body is not None:
+        login = signup
+    if login is None or login.body is None:
         return None, ["the token operation takes no body, so the run cannot log in"]
-    fields = token.body.properties
-    secret = _secret_of(token.body)
+    token, body = login, login.body
+    fields = body.properties
+    secret = _secret_of(body)
     if secret is None:
         return None, [f"{token.operation_id} takes no password-like field"]
     signup_fields = signup.body.properties if signup is not None and signup.body else {}
     others = [name for name in fields if name != secret]
-    required = token.body.required_fields
+    required = body.required_fields
     identifier = (
         next((n for n in others if n in signup_fields), None)
         or next((n for n in others if is_identifier(n, fields[n])), None)
@@ -355,21 +406,29 @@ def _credentials(
     is_email = "email" in (signup_identifier or identifier).lower() or (
         schemas.object_schema(kind_schema).get("format") == "email"
     )
-    answered = token.success.properties if token.success else {}
-    access = next((name for name in _ACCESS if name in answered), "access_token")
+    answered = token.success.properties if token.success and token is not signup else {}
+    access = next((name for name in _ACCESS if name in answered), None)
+    cookie = contract.presentation
+    session = (
+        cookie.parameter
+        if access is None and cookie.location is Location.COOKIE and not basic
+        else None
+    )
     return (
         Credentials(
             token_identifier=identifier,
             token_secret=secret,
-            token_form=token.body.is_form,
+            token_form=body.is_form,
             signup_identifier=signup_identifier,
             signup_secret=signup_secret,
             identifier_kind="email" if is_email else "username",
-            access_field=access,
+            access_field=access or ("" if basic else "access_token"),
             refresh_field=next((n for n in answered if _REFRESH_FIELD.search(n)), None),
             expires_field=next((n for n in answered if "expire" in n.lower()), None),
             refresh_request_field=_refresh_field(refresh),
             logout_request_field=_refresh_field(logout),
+            session_cookie=session,
+            basic=basic,
         ),
         [],
     )

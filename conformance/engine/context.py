@@ -335,19 +335,18 @@ class CheckContext:
         operation: Operation,
         *,
         as_: Identity | None = None,
+        token: str | None = None,
         path: Mapping[str, object] | None = None,
         headers: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
-        """Send a request to an operation of the model, as `as_` (anonymous when None)."""
-        sent_headers = dict(self.identities.headers(as_)) if as_ is not None else {}
-        sent_headers.update(headers or {})
+        """Send a request to an operation of the model, as `as_` (anonymous when None), or
+        carrying `token` (a forged or expired one), presented as the run presents every
+        credential (the spec's security scheme, or `[auth]`); `headers` win over it."""
+        sent = self.identities.present(as_, token=token, headers=dict(headers or {}), **kwargs)
         self.sent += 1
         return self.client.request(
-            operation.method.upper(),
-            operation.url_path(**(path or {})),
-            headers=sent_headers,
-            **kwargs,
+            operation.method.upper(), operation.url_path(**(path or {})), **sent
         )
 
     def expect_success(self, response: httpx.Response, operation: Operation, *, title: str) -> None:

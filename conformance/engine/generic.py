@@ -29,6 +29,7 @@ from schemathesis.engine import from_schema
 from schemathesis.wfc.escalation import EscalatingAuthProvider
 
 from ..contract import Contract, RoleName
+from ..contract.security import Location, SecurityScheme
 from ..errors import SpecError, UsageError
 from .events import Event, GenericProgress, Notice
 from .guard import WriteGuard, install, uninstall
@@ -152,10 +153,12 @@ class _Peer:
 
 
 class _PeerAuth:
-    """Bearer auth as one peer; schemathesis caches it and refetches it on a 401."""
+    """One peer's credential, presented as the run presents credentials (the spec's scheme
+    or `[auth]`); schemathesis caches it and refetches it on a 401."""
 
-    def __init__(self, peer: _Peer) -> None:
+    def __init__(self, peer: _Peer, scheme: SecurityScheme) -> None:
         self._peer = peer
+        self._scheme = scheme
 
     def get(self, case: Case[Any], context: AuthContext) -> str | None:
         try:
@@ -164,8 +167,15 @@ class _PeerAuth:
             return None  # No account to be: the request goes out anonymous.
 
     def set(self, case: Case[Any], data: str, context: AuthContext) -> None:
-        if data:
-            case.headers["Authorization"] = f"Bearer {data}"
+        if not data:
+            return
+        scheme, value = self._scheme, self._scheme.value(data)
+        if scheme.location is Location.HEADER:
+            case.headers[scheme.parameter] = value
+        elif scheme.location is Location.QUERY:
+            case.query[scheme.parameter] = value
+        else:
+            case.cookies[scheme.parameter] = value
 
 
 def _peers_notice(peers: int, identities: Identities) -> str:
@@ -261,12 +271,13 @@ class GenericRun:
             )
 
     def _authenticate(self, schema: BaseSchema) -> int:
-        """The run's accounts as schemathesis's WFC peers (one account: plain bearer auth)."""
+        """The run's accounts as schemathesis's WFC peers (one account: its plain auth)."""
         peers = _peers(self._identities)
         if not peers:
             return 0
+        scheme = self._identities.presentation
         providers: list[Any] = [
-            CachingAuthProvider(_PeerAuth(peer), refresh_interval=60, retry_on=[401])
+            CachingAuthProvider(_PeerAuth(peer, scheme), refresh_interval=60, retry_on=[401])
             for peer in peers
         ]
         if len(providers) == 1:
@@ -373,9 +384,10 @@ class GenericRun:
                 if user_id and delete.path_parameters:
                     self._identities.note_deleted(user_id[0])
                 elif user_id:
-                    # `DELETE /accounts/self`: whose account is the bearer's.
-                    bearer = " ".join(request.headers.get("Authorization", [])).split(" ")[-1]
-                    self._identities.note_deleted_by_token(bearer)
+                    # `DELETE /accounts/self`: whose account is the credential's.
+                    headers = {key: ", ".join(values) for key, values in request.headers.items()}
+                    presented = self._identities.presentation.read(headers, request.uri)
+                    self._identities.note_deleted_by_token(presented)
 
 
 def _path_id(template: str, path: str) -> tuple[object, ...] | None:

@@ -122,13 +122,13 @@ class WriteGuard:
             id_param = self._id_params[kind]
             if id_param is not None:
                 path = {**(case.path_parameters or {}), id_param: row_id}
-                self._ledger.note(kind, path, self._identities.by_token(_bearer(response)))
+                self._ledger.note(kind, path, self._identities.by_token(self._token(response)))
 
-
-def _bearer(response: Response) -> str:
-    """The access token a request was sent with (set by the auth provider, not the case)."""
-    value = str(response.request.headers.get("Authorization", ""))
-    return value[7:] if value[:7].lower() == "bearer " else ""
+    def _token(self, response: Response) -> str:
+        """The credential a request was sent with (set by the auth provider, not the case)."""
+        request = response.request
+        headers = {str(key): str(value) for key, value in request.headers.items()}
+        return self._identities.presentation.read(headers, str(request.url or ""))
 
 
 def _redirect(case: Case[Any], name: str, value: object) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from http.cookiejar import CookieJar
 from typing import Any
 
 import httpx
@@ -51,8 +52,17 @@ class RateLimiter:
             time.sleep(slot - now)
 
 
+class _NoCookies(CookieJar):
+    """A jar that keeps nothing: a session cookie one answer sets must not ride along on
+    the next request, which may be another account's or an anonymous one."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+
 class TargetClient:
-    """An httpx client for one deployment: relative paths only, the rate cap, no redirects."""
+    """An httpx client for one deployment: relative paths only, the rate cap, no redirects,
+    no cookies kept (each request carries only the credential it is sent with)."""
 
     def __init__(self, base_url: str, *, timeout: float, rate_limit: RateLimit | None) -> None:
         self.base_url = base_url.rstrip("/")
@@ -63,6 +73,7 @@ class TargetClient:
             timeout=timeout,
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT},
+            cookies=_NoCookies(),
             event_hooks={"request": [self._guard]},
         )
         self._count = 0

@@ -7,6 +7,10 @@ spec's sign-up takes one), so that on a shared environment they are recognisable
 Identities given in `conformance.toml` (`[[identity]]`) are used as they are and never
 deleted. Admin credentials, when given, are only ever used to read and to be refused
 (role checks), never to change anything.
+
+Every credential goes out the way the contract's presentation says (`present`): a header
+(`Authorization: Bearer ...`, `Authorization: Token ...`, `X-API-Key: ...`), a query
+parameter or a cookie; under http basic the credential is the identifier and password.
 """
 
 from __future__ import annotations
@@ -20,10 +24,11 @@ from typing import Any
 import httpx
 
 from ..contract import Contract, RoleName, accounts
+from ..contract.security import SecurityScheme, basic_credential
 from .http import TargetClient, json_body
 from .settings import ConfiguredIdentity
 
-__all__ = ["ConfiguredIdentity", "Identities", "Identity", "IdentityError"]
+__all__ = ["ConfiguredIdentity", "Identities", "Identity", "IdentityError", "present"]
 
 EMAIL_DOMAIN = "conformance-run.example.com"
 
@@ -69,9 +74,28 @@ class Identity:
     def identifier(self) -> str:
         return self.email
 
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.access_token}"}
+
+def present(scheme: SecurityScheme, credential: str, request: dict[str, Any]) -> dict[str, Any]:
+    """httpx keyword arguments: `request` with the credential presented the scheme's way.
+
+    What `request` sets itself (a header, a query parameter) wins; a cookie joins those
+    of a `Cookie` header it already has.
+    """
+    sent = dict(request)
+    headers = dict(sent.get("headers") or {})
+    for name, value in scheme.headers(credential).items():
+        given = next((key for key in headers if key.lower() == name.lower()), None)
+        if given is None:
+            headers[name] = value
+        elif name.lower() == "cookie":
+            headers[given] = f"{headers[given]}; {value}"
+    if headers or "headers" in sent:
+        sent["headers"] = headers
+    params = scheme.params(credential)
+    if params:
+        given_params = sent.get("params")
+        sent["params"] = httpx.QueryParams(params).merge(given_params) if given_params else params
+    return sent
 
 
 class Identities:
@@ -91,6 +115,8 @@ class Identities:
         self.spec = spec
         self.roles = spec.roles
         self.credentials = spec.roles.credentials
+        # How every credential is sent: the spec's scheme, or conformance.toml's [auth].
+        self.presentation = spec.presentation
         self.run_tag = run_tag
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
@@ -260,6 +286,11 @@ class Identities:
     def log_in(self, identity: Identity) -> None:
         if identity.static_token:
             return
+        if self.presentation.basic:
+            # Nothing to log in to: the identifier and password are the credential.
+            identity.access_token = basic_credential(identity.email, identity.password)
+            identity.lifetime = identity.expires_at = float("inf")
+            return
         response = self.login_response(identity.email, identity.password)
         if not 200 <= response.status_code < 300:
             raise IdentityError(
@@ -268,9 +299,12 @@ class Identities:
         self._store(identity, response)
 
     def _store(self, identity: Identity, response: httpx.Response) -> None:
-        tokens = accounts.read_tokens(self.credentials, json_body(response))
+        tokens = accounts.read_tokens(self.credentials, json_body(response), dict(response.cookies))
         if tokens is None:
-            access = self.credentials.access_field if self.credentials else "access_token"
+            creds = self.credentials
+            access = creds.access_field if creds else "access_token"
+            if creds is not None and creds.session_cookie:
+                access += f" nor cookie {creds.session_cookie}"
             raise IdentityError(f"the token response has no {access}", response)
         identity.access_token = tokens.access
         identity.refresh_token = tokens.refresh
@@ -306,8 +340,18 @@ class Identities:
                 return
         self.log_in(identity)
 
-    def headers(self, identity: Identity) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(identity)}"}
+    def present(
+        self, identity: Identity | None = None, *, token: str | None = None, **request: Any
+    ) -> dict[str, Any]:
+        """httpx keyword arguments for a request as `identity` (with a valid token of its),
+        or carrying `token` (any credential: a forged or an expired one), presented as the
+        run presents credentials (`presentation`); anonymous with neither."""
+        credential = token if token is not None else None
+        if credential is None and identity is not None:
+            credential = self.token(identity)
+        if credential is None:
+            return dict(request)
+        return present(self.presentation, credential, request)
 
     # -- the admin -------------------------------------------------------------------------
 
@@ -354,30 +398,28 @@ class Identities:
         # The current token first: an account locked by the login check cannot log in again.
         for force in (False, True):
             try:
-                headers = {"Authorization": f"Bearer {self.token(identity, force=force)}"}
+                sent = self.present(token=self.token(identity, force=force))
             except IdentityError:
                 continue
             params: dict[str, object] = {}
             if operation.path_parameters:
-                user_id = (
-                    identity.user_id if identity.user_id is not None else self._own_id(headers)
-                )
+                user_id = identity.user_id if identity.user_id is not None else self._own_id(sent)
                 if user_id is None:
                     continue
                 params = {operation.path_parameters[-1].name: user_id}
             response = self._client.request(
-                operation.method.upper(), operation.url_path(**params), headers=headers
+                operation.method.upper(), operation.url_path(**params), **sent
             )
             if 200 <= response.status_code < 300 or response.status_code == 404:
                 identity.deleted = True
                 return True
         return False
 
-    def _own_id(self, headers: dict[str, str]) -> object:
+    def _own_id(self, sent: dict[str, Any]) -> object:
         current = self.roles.get(RoleName.CURRENT_ACCOUNT)
         if current is None:
             return None
-        me = self._client.request("GET", current.url_path(), headers=headers)
+        me = self._client.request("GET", current.url_path(), **sent)
         if me.status_code != 200:
             return None
         return self._id_of(json_body(me))

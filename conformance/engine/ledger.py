@@ -85,9 +85,10 @@ class Ledger:
         if operation is None:
             return None
         try:
-            headers = identities.headers(entry.owner)
             response = identities.client.request(
-                operation.method.upper(), operation.url_path(**entry.path), headers=headers
+                operation.method.upper(),
+                operation.url_path(**entry.path),
+                **identities.present(entry.owner),
             )
         except (httpx.HTTPError, IdentityError):
             return None

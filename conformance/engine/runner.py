@@ -73,7 +73,7 @@ def _target(settings: RunSettings) -> Iterator[_Target]:
 def run(settings: RunSettings, sink: EventSink) -> RunResult:
     """Test one deployment against the contract; see the module docstring."""
     registry = load_checks()
-    spec = load_contract(settings.spec, role_overrides=settings.roles)
+    spec = load_contract(settings.spec, role_overrides=settings.roles, auth=settings.auth)
     spec.require_operations()
     with ExitStack() as stack:
         target = stack.enter_context(_target(settings))

@@ -12,14 +12,17 @@ import secrets
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from ..config import CONFIG_FILE, find_config, read_config
+from ..contract.security import AuthOverride
 from ..errors import ConfigError, UsageError, WaiverError
 from .catalogue import load_checks
 from .registry import REGISTRY, Family, renamed_hint
 
 __all__ = [
     "CONFIG_FILE",
+    "ConfigTables",
     "ConfiguredIdentity",
     "Profile",
     "ProfileSettings",
@@ -140,6 +143,8 @@ class RunSettings:
     roles: dict[str, str] = field(default_factory=dict)
     # `[[identity]]` of conformance.toml: accounts to use where the run cannot sign up.
     identities: tuple[ConfiguredIdentity, ...] = ()
+    # `[auth]` of conformance.toml: how credentials are presented, over the spec's scheme.
+    auth: AuthOverride | None = None
     # Where the deployment serves its OpenAPI document (default: looked for).
     served_spec: str | None = None
     config_path: Path | None = None
@@ -215,9 +220,7 @@ def load_settings(
             f"--served-spec {served_spec!r} is neither a URL nor a path on the target",
             hint="e.g. /openapi.json or http://127.0.0.1:8000/openapi.json",
         )
-    waivers, roles, identities = (
-        load_config(config_path) if config_path is not None else ((), {}, ())
-    )
+    tables = load_config(config_path) if config_path is not None else ConfigTables()
     return RunSettings(
         url=url.rstrip("/") if url else None,
         spec=spec,
@@ -231,9 +234,10 @@ def load_settings(
         report_json=report_json,
         junit_xml=junit_xml,
         report_html=report_html,
-        waivers=waivers,
-        roles=roles,
-        identities=identities,
+        waivers=tables.waivers,
+        roles=tables.roles,
+        identities=tables.identities,
+        auth=tables.auth,
         served_spec=served_spec,
         config_path=config_path,
         select=select,
@@ -244,12 +248,26 @@ def load_settings(
 _IDENTITY_KEYS = {"name", "username", "email", "password", "token"}
 
 
-def load_config(
-    path: Path,
-) -> tuple[tuple[Waiver, ...], dict[str, str], tuple[ConfiguredIdentity, ...]]:
-    """Read conformance.toml: `[[waiver]]`, `[roles]` and `[[identity]]` (`[lint]` is lint's)."""
+class ConfigTables(NamedTuple):
+    """What conformance.toml says to `run`, `inspect` and `load`."""
+
+    waivers: tuple[Waiver, ...] = ()
+    roles: dict[str, str] = {}  # noqa: RUF012 (a NamedTuple's default, never mutated)
+    identities: tuple[ConfiguredIdentity, ...] = ()
+    auth: AuthOverride | None = None
+
+
+def load_config(path: Path) -> ConfigTables:
+    """Read conformance.toml: `[[waiver]]`, `[roles]`, `[[identity]]` and `[auth]` (`[lint]`
+    is lint's)."""
     data = read_config(path)
-    return load_waivers(data, path), _roles(data, path), _identities(data, path)
+    auth = data.get("auth")
+    return ConfigTables(
+        load_waivers(data, path),
+        _roles(data, path),
+        _identities(data, path),
+        AuthOverride.from_table(auth, path=str(path)) if auth is not None else None,
+    )
 
 
 def _roles(data: dict[str, object], path: Path) -> dict[str, str]:

@@ -100,7 +100,7 @@ def also_needs(role: RoleName, targets: Targets) -> Targets:
 
 
 def _secured(contract: Contract) -> list[str]:
-    return [op.operation_id for op in contract if op.secured and not op.anonymous]
+    return [op.operation_id for op in contract if op.secured]
 
 
 secured = Targets("operations whose `security` requires credentials", _secured)

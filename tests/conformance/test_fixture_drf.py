@@ -18,7 +18,7 @@ import yaml
 from openapi_spec_validator import validate
 
 from tests.conformance.targets.drf import FAULTS, create_app
-from tests.conformance.targets.runner import inspect_heading
+from tests.conformance.targets.runner import inspect_heading, run_conformance
 from tests.conformance.targets.serving import serve
 
 PASSWORD = "correct horse battery"
@@ -288,6 +288,32 @@ def test_conformance_inspect_reads_the_served_document(url: str, tmp_path: Path)
     spec = f"{url}/api/schema/"
 
     assert inspect_heading(spec, tmp_path) == f"spec {spec} · 19 operations"
+
+
+def test_a_run_presents_drfs_token_prefix_and_finds_what_only_an_account_sees(url: str) -> None:
+    # The served document's tokenAuth says 'required prefix "Token"': every credential
+    # the run sends (its checks, schemathesis's peers, the clean-up) is `Token <key>`.
+    clean = run_conformance(
+        url,
+        checks=["workflows.signup-login", "authz.read-cross-user", "workflows.user-delete"],
+        extra_args=["--spec", f"{url}/api/schema/"],
+    )
+    assert clean.status("workflows.signup-login") == {"passed"}, clean.explain()
+    assert clean.status("authz.read-cross-user") == {"passed"}, clean.explain()
+    assert clean.status("workflows.user-delete") == {"passed"}, clean.explain()
+    assert any("2 accounts of the run's own" in note for note in clean.report["notices"])
+    assert clean.report["cleanup"]["deleted"] >= 3 and clean.report["cleanup"]["left"] == []
+    with serve(create_app(faults={"project-read-any"})) as faulty:
+        found = run_conformance(
+            faulty,
+            checks=["authz.read-cross-user"],
+            generic=False,
+            extra_args=["--spec", f"{faulty}/api/schema/"],
+        )
+    failures = found.failures("authz.read-cross-user")
+    assert [failure["operation"] for failure in failures] == ["projects_retrieve"], found.explain()
+    sent = {name.lower(): value for name, value in failures[0]["request"]["headers"].items()}
+    assert sent["authorization"].startswith("Token "), sent
 
 
 def test_an_unknown_fault_is_refused() -> None:

@@ -74,3 +74,57 @@ def test_a_check_the_spec_cannot_feed_is_skipped_saying_what_it_needs(tmp_path: 
     assert "authz.read-cross-user" in next(
         line for line in result.stdout.splitlines() if line.strip().startswith("getCard ")
     )
+
+
+def _security(out: str) -> list[str]:
+    lines = out.splitlines()
+    start = lines.index("security schemes")
+    return lines[start : lines.index("", start)]
+
+
+def test_each_scheme_and_the_presentation_are_shown(tmp_path: Path) -> None:
+    wrapped = Path(__file__).parent / "targets" / "wrapped" / "spec.yaml"
+    result = _inspect(tmp_path, "--spec", str(wrapped))
+    assert result.returncode == 0, result.stderr
+    assert _security(result.stdout) == [
+        "security schemes",
+        "  Token            apiKey         apiKey in header Authorization; its description shows "
+        "`Token xxxxxx.yyyyyyy.zzzzzz`, so `Token {token}`",
+        "  presented as     header Authorization: Token {token} · Token, which 16 of the 16 "
+        "operations taking a credential name",
+        "  optional         4 operations take a credential without requiring one: "
+        "GetProfileByUsername, GetArticles, GetArticle, GetArticleComments",
+    ]
+    model = json.loads(_inspect(tmp_path, "--spec", str(wrapped), "--format", "json").stdout)
+    assert model["security"]["presented"] == {
+        "scheme": "Token",
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "format": "Token {token}",
+        "flows": [],
+        "how": "Token, which 16 of the 16 operations taking a credential name",
+    }
+
+
+def test_the_auth_table_overrides_the_presentation_inspect_shows(tmp_path: Path) -> None:
+    (tmp_path / "conformance.toml").write_text(
+        '[auth]\nheader = "X-Session"\nformat = "{token}"\n', encoding="utf-8"
+    )
+    result = _inspect(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert _security(result.stdout)[-1] == (
+        "  presented as     header X-Session: {token} · set in conformance.toml [auth]: "
+        "header X-Session: {token} (over OAuth2PasswordBearer: header Authorization: "
+        "Bearer {token})"
+    )
+
+
+def test_a_wrong_auth_table_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "conformance.toml").write_text('[auth]\nplace = "header"\n', encoding="utf-8")
+    result = _inspect(tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'conformance.toml'}: [auth] has unknown keys: place "
+        "(known: scheme, header, query, cookie, format)"
+    ]

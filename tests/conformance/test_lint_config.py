@@ -239,7 +239,7 @@ def test_lint_document_takes_the_same_configuration(contract: Document) -> None:
             "(give it a severity instead: error, warning, info, hint)",
         ),
         ("[lint]\nstrict = true\n", "[lint] has unknown keys: strict (known: rulesets, rules)"),
-        ("[linter]\n", "unknown settings: linter (known: waiver, roles, identity, lint)"),
+        ("[linter]\n", "unknown settings: linter (known: waiver, roles, identity, auth, lint)"),
     ],
     ids=[
         "unknown set",

@@ -5,8 +5,10 @@ every operation whose `security` requires credentials (one without the empty alt
 `{}`): the declared security is itself the promise that a bad credential is not served.
 Each answer must be a refusal, a 4xx (401 and 403 refuse; a 404 that hides a resource or
 a 400/422 of a validation that runs first serves nothing either), never a 2xx, nor a 5xx;
-where the operation documents 401, exactly 401, with the `WWW-Authenticate: Bearer`
-challenge where that 401 documents the header.
+where the operation documents 401, exactly 401, with the challenge of the run's scheme
+(`WWW-Authenticate: Bearer`, `Token`, ...) where that 401 documents the header. Every
+probe presents its credential as the run presents all of them (`CheckContext.send`'s
+`token=`: the spec's security scheme, or `[auth]`).
 
 The expiry check reads how long an access token lives from its `exp` (less its `iat`, or
 the clock) and from the lifetime the token answer gives, the longer of them; it judges
@@ -75,12 +77,12 @@ def _probed(ctx: CheckContext) -> list[Operation]:
     return sorted(found, key=lambda op: (op is closing, op.method == "delete"))
 
 
-def _probe(ctx: CheckContext, authorization: str | None, what: str) -> None:
-    """Every probed operation refuses this credential (see `_refused`)."""
-    headers = {"Authorization": authorization} if authorization is not None else {}
+def _probe(ctx: CheckContext, token: str | None, what: str) -> None:
+    """Every probed operation refuses this credential (see `_refused`), presented as the
+    run presents every credential (the spec's scheme, or `[auth]`); None sends none."""
     for operation in _probed(ctx):
         with ctx.on(operation):
-            response = ctx.send(operation, headers=headers, **probe_request(ctx, operation))
+            response = ctx.send(operation, token=token, **probe_request(ctx, operation))
             _refused(ctx, response, operation, f"{what} was not refused")
 
 
@@ -99,10 +101,12 @@ def _expect_401(ctx: CheckContext, response: httpx.Response, operation: str, tit
     if refusal is not None and "www-authenticate" not in refusal.headers:
         return  # The spec promises no challenge on this operation's 401.
     challenge = response.headers.get("WWW-Authenticate", "")
-    if not challenge.startswith("Bearer"):
+    # The auth-scheme of the run's presentation (Bearer, Token, Basic), else any challenge.
+    word = ctx.identities.presentation.challenge
+    if not (challenge.startswith(word) if word else challenge):
         ctx.fail(
-            "a 401 without a Bearer challenge",
-            expected="WWW-Authenticate: Bearer",
+            f"a 401 without a {word + ' ' if word else ''}challenge",
+            expected=f"WWW-Authenticate: {word or 'a challenge'}",
             seen=repr(challenge) if challenge else "no WWW-Authenticate header",
             response=response,
             operation=operation,
@@ -133,7 +137,7 @@ def missing_token(ctx: CheckContext) -> None:
     owasp=Owasp.API2,
 )
 def garbage_token(ctx: CheckContext) -> None:
-    _probe(ctx, "Bearer not-a-token", "a garbage token")
+    _probe(ctx, "not-a-token", "a garbage token")
 
 
 def _other_subject(claims: dict[str, Any], others: dict[str, Any]) -> object:
@@ -160,9 +164,9 @@ def tampered_signature(ctx: CheckContext) -> None:
     others = accounts.jwt_claims(ctx.identities.token(other)) or {}
     forged_claims = {**claims, "sub": _other_subject(claims, others)}
     forged = f"{header}.{_b64(json.dumps(forged_claims).encode())}.{signature}"
-    _probe(ctx, f"Bearer {forged}", "a token edited to name another account")
+    _probe(ctx, forged, "a token edited to name another account")
     flipped = _b64(bytes(byte ^ 0x55 for byte in _unb64(signature)))
-    _probe(ctx, f"Bearer {header}.{payload}.{flipped}", "a token with an altered signature")
+    _probe(ctx, f"{header}.{payload}.{flipped}", "a token with an altered signature")
 
 
 @check(
@@ -178,7 +182,7 @@ def alg_none(ctx: CheckContext) -> None:
     _, payload, _, _ = _jwt(ctx, ctx.identities.token(user))
     for alg in ("none", "None", "NONE"):
         header = _b64(json.dumps({"alg": alg, "typ": "JWT"}).encode())
-        _probe(ctx, f"Bearer {header}.{payload}.", f"an alg: {alg} token")
+        _probe(ctx, f"{header}.{payload}.", f"an alg: {alg} token")
 
 
 def _expiry(ctx: CheckContext, token: str, user: Identity) -> tuple[float, str] | None:
@@ -234,7 +238,7 @@ def expired_token(ctx: CheckContext) -> None:
             "shows expiry"
         )
     time.sleep(max(expires - time.monotonic(), 0.0) + _LEEWAY)
-    _probe(ctx, f"Bearer {token}", f"a token {_LEEWAY} s past its expiry (by {said_by})")
+    _probe(ctx, token, f"a token {_LEEWAY} s past its expiry (by {said_by})")
 
 
 @check(
@@ -248,7 +252,7 @@ def expired_token(ctx: CheckContext) -> None:
 def refresh_as_access(ctx: CheckContext) -> None:
     ctx.role(RoleName.REFRESH)
     _, token = _fresh_pair(ctx, "refresher")
-    _probe(ctx, f"Bearer {token}", "a refresh token used as an access token")
+    _probe(ctx, token, "a refresh token used as an access token")
 
 
 @check(

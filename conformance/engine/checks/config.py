@@ -218,6 +218,9 @@ def cors(ctx: CheckContext) -> None:
         "the spec documents no CORS (no Access-Control-* header, OPTIONS, or description "
         "naming Access-Control-Allow-Origin)"
     )
+    # A browser's preflight names the header the credential goes in (not a cookie's).
+    scheme = ctx.identities.presentation
+    requested = [*(name.lower() for name in scheme.headers("") if name.lower() != "cookie")]
     for operation in targeted:
         with ctx.on(operation):
             path = operation.url_path(**nowhere_path(ctx, operation))
@@ -228,7 +231,7 @@ def cors(ctx: CheckContext) -> None:
                     headers={
                         "Origin": FOREIGN_ORIGIN,
                         "Access-Control-Request-Method": operation.method.upper(),
-                        "Access-Control-Request-Headers": "authorization, content-type",
+                        "Access-Control-Request-Headers": ", ".join([*requested, "content-type"]),
                     },
                 )
             ]
@@ -454,7 +457,7 @@ def unknown_path_and_method(ctx: CheckContext) -> None:
             response = ctx.raw(
                 method.upper(),
                 first.url_path(**nowhere_path(ctx, first)),
-                headers=ctx.identities.headers(user) if secured else {},
+                **ctx.identities.present(user if secured else None),
             )
             ctx.expect_status(
                 response,

@@ -2,8 +2,9 @@
 
 The token operation is the one the contract model found (an OAuth2 `tokenUrl`, or an
 operation answering an access token), whatever it is called. Each promise is judged only
-where the spec makes it: throttling where the token operation documents a 429, a Bearer
-challenge where its refusal documents `WWW-Authenticate`.
+where the spec makes it: throttling where the token operation documents a 429, a
+challenge (of the run's scheme: Bearer, Token, ...) where its refusal documents
+`WWW-Authenticate`.
 """
 
 from __future__ import annotations
@@ -61,10 +62,13 @@ def no_enumeration(ctx: CheckContext) -> None:
                     response=unknown,
                     operation=token.operation_id,
                 )
-        if challenge and not (wrong.headers.get("WWW-Authenticate") or "").startswith("Bearer"):
+        # The auth-scheme of the run's presentation (Bearer, Token, Basic), else any.
+        word = ctx.identities.presentation.challenge
+        given = wrong.headers.get("WWW-Authenticate") or ""
+        if challenge and not (given.startswith(word) if word else given):
             ctx.fail(
-                "a failed login has no Bearer challenge",
-                expected="WWW-Authenticate: Bearer",
+                f"a failed login has no {word + ' ' if word else ''}challenge",
+                expected=f"WWW-Authenticate: {word or 'a challenge'}",
                 seen=repr(wrong.headers.get("WWW-Authenticate")),
                 response=wrong,
                 operation=token.operation_id,

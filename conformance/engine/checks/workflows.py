@@ -324,18 +324,19 @@ def user_delete(ctx: CheckContext) -> None:
             for resource in (admin_reads(ctx.spec) if admin is not None else [])
             if resource.create is not None and resource.name != account
         ]
-        headers = ctx.identities.headers(user)
+        # The token of the account before it goes, to try it once it has gone.
+        token = ctx.identities.token(user)
         path: dict[str, object] = {}
         if delete.path_parameters:
             if user.user_id is None:
                 ctx.skip("the sign-up answered no account id, so no account can be addressed")
             path = {delete.path_parameters[-1].name: user.user_id}
-        response = ctx.send(delete, path=path, headers=headers)
+        response = ctx.send(delete, path=path, token=token)
         ctx.expect_success(response, delete, title="deleting one's own account was refused")
         user.deleted = True
         probe = _token_probe(ctx)
         if probe is not None:
-            after = ctx.send(probe, headers=headers)
+            after = ctx.send(probe, token=token)
             refused = 401 if probe.documents(401) else set(range(400, 500))
             ctx.expect_status(
                 after,
@@ -536,7 +537,7 @@ def _follow(
             response=response,
             operation=operation,
         )
-    read = ctx.raw("GET", urlsplit(str(target)).path, headers=ctx.identities.headers(identity))
+    read = ctx.raw("GET", urlsplit(str(target)).path, **ctx.identities.present(identity))
     if read.status_code != 200 or ctx.json_object(read, operation=operation) != created:
         ctx.fail(
             "Location does not serve the created resource",

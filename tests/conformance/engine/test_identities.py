@@ -25,7 +25,7 @@ def identities(reference: EmbeddedTarget) -> Iterator[Identities]:
 def test_accounts_carry_the_run_tag_and_can_call_the_api(identities: Identities) -> None:
     user = identities.sign_up("tagged")
     assert user.email.startswith("cf-t3st0001-tagged-")
-    me = identities.client.request("GET", "/api/v1/users/me", headers=identities.headers(user))
+    me = identities.client.request("GET", "/api/v1/users/me", **identities.present(user))
     assert me.status_code == 200 and me.json()["email"] == user.email
     identities.clean_up()
 

@@ -177,3 +177,23 @@ def test_a_run_reads_a_file_that_also_configures_lint(tmp_path: Path) -> None:
     )
     settings = _load(tmp_path)
     assert settings.waiver_for("config.cors", None) is not None
+
+
+def test_an_auth_table_is_read_for_the_contract(tmp_path: Path) -> None:
+    (tmp_path / "conformance.toml").write_text(
+        '[auth]\nheader = "Authorization"\nformat = "Token {token}"\n', encoding="utf-8"
+    )
+    auth = _load(tmp_path).auth
+    assert (auth.location, auth.parameter, auth.format) == (
+        "header",
+        "Authorization",
+        "Token {token}",
+    )
+
+
+def test_a_wrong_auth_table_names_the_file_the_key_and_the_value(tmp_path: Path) -> None:
+    path = tmp_path / "conformance.toml"
+    path.write_text('[auth]\ncookie = "sid"\nformat = "Bearer"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        _load(tmp_path, config=path)
+    assert str(caught.value).startswith(f"{path}: [auth] format = 'Bearer' must hold {{token}}")
