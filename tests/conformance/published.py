@@ -11,9 +11,7 @@ from pathlib import Path
 
 __all__ = ["FOLDER", "Published", "documents"]
 
-_BESIDE = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
-# A worktree's parent holds no `shared/`: the machine's copy then.
-FOLDER = _BESIDE if (_BESIDE / "INDEX.tsv").is_file() else Path("/work/shared/specs")
+FOLDER = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
 ABSENT = f"the published API descriptions ({FOLDER}) are absent"
 
 
