@@ -507,6 +507,24 @@ def test_fault_card_move_mass_assignment() -> None:
         assert c.get(f"/v2/boards/{second}/cards/{card_id}", headers=headers).status_code == 200
 
 
+def test_fault_card_priority_default() -> None:
+    faulty = create_app(faults={"card-priority-default"})
+    with serve(faulty) as base, httpx.Client(base_url=base) as c:
+        headers = sign_up(c)
+        board_id = new_board(c, headers)
+        created = c.post(f"/v2/boards/{board_id}/cards", json={"title": "t"}, headers=headers)
+        assert created.status_code == 201
+        assert created.json()["priority"] == 1
+
+
+def test_a_card_without_priority_gets_the_documented_default(client: httpx.Client) -> None:
+    headers = sign_up(client)
+    board_id = new_board(client, headers)
+    created = client.post(f"/v2/boards/{board_id}/cards", json={"title": "t"}, headers=headers)
+    assert created.status_code == 201
+    assert created.json()["priority"] == 3
+
+
 def test_fault_card_without_created_at() -> None:
     with faulty("card-without-created-at") as c:
         headers = sign_up(c)
