@@ -591,3 +591,64 @@ def test_the_same_schemathesis_run_catches_a_planted_fault(tmp_path: Path) -> No
         run = _schemathesis(base, tmp_path)
     assert run.exit_code == 1, run.explain()
     assert "Deleted resource still available" in run.output, run.explain()
+
+
+def _done_card(client: httpx.Client, headers: dict[str, str], board_id: str) -> str:
+    created = client.post(
+        f"/v2/boards/{board_id}/cards", json={"title": "t", "done": True}, headers=headers
+    )
+    assert created.status_code == 201, created.text
+    card_id: str = created.json()["id"]
+    return card_id
+
+
+def test_done_lists_only_the_cards_holding_it(client: httpx.Client) -> None:
+    headers = sign_up(client)
+    board_id = new_board(client, headers)
+    open_card, done_card = (
+        new_card(client, headers, board_id),
+        _done_card(client, headers, board_id),
+    )
+    url = f"/v2/boards/{board_id}/cards"
+    done = client.get(url, params={"done": "true"}, headers=headers).json()
+    assert [card["id"] for card in done["items"]] == [done_card] and done["total"] == 1
+    left = client.get(url, params={"done": "false"}, headers=headers).json()
+    assert [card["id"] for card in left["items"]] == [open_card]
+    assert client.get(url, headers=headers).json()["total"] == 2
+    assert client.get(url, params={"done": "yes"}, headers=headers).status_code == 422
+    assert client.get(url, params={"done": "1"}, headers=headers).status_code == 422
+
+
+def test_fault_done_filter_ignored() -> None:
+    with faulty("done-filter-ignored") as c:
+        headers = sign_up(c)
+        board_id = new_board(c, headers)
+        new_card(c, headers, board_id)
+        _done_card(c, headers, board_id)
+        done = c.get(f"/v2/boards/{board_id}/cards", params={"done": "true"}, headers=headers)
+        assert done.status_code == 200
+        assert {card["done"] for card in done.json()["items"]} == {True, False}
+
+
+def test_a_deleted_boards_cards_are_gone(client: httpx.Client) -> None:
+    headers = sign_up(client)
+    board_id = new_board(client, headers)
+    card_id = new_card(client, headers, board_id)
+    assert client.delete(f"/v2/boards/{board_id}", headers=headers).status_code == 204
+    card = client.get(f"/v2/boards/{board_id}/cards/{card_id}", headers=headers)
+    assert card.status_code == 404
+    assert client.get(f"/v2/boards/{board_id}/cards", headers=headers).status_code == 404
+
+
+def test_fault_cards_outlive_board() -> None:
+    with faulty("cards-outlive-board") as c:
+        headers = sign_up(c)
+        board_id = new_board(c, headers)
+        card_id = new_card(c, headers, board_id)
+        assert c.delete(f"/v2/boards/{board_id}", headers=headers).status_code == 204
+        assert c.get(f"/v2/boards/{board_id}", headers=headers).status_code == 404
+        card = c.get(f"/v2/boards/{board_id}/cards/{card_id}", headers=headers)
+        assert card.status_code == 200 and card.json()["id"] == card_id
+        # Another account still cannot reach it.
+        other = c.get(f"/v2/boards/{board_id}/cards/{card_id}", headers=sign_up(c, "other"))
+        assert other.status_code == 404

@@ -51,7 +51,12 @@ def test_the_json_model_lists_checks_per_operation(tmp_path: Path) -> None:
     assert "generic.object-level-authorization" in model["by_operation"]["readItem"]
     # Every check runs on the bundled contract but those of promises it does not make.
     idle = {check["check"] for check in model["checks"] if not check["runs"]}
-    assert idle == {"login.current-password", "workflows.create-defaults"}
+    assert idle == {
+        "login.current-password",
+        "workflows.create-defaults",
+        "workflows.list-filter",
+        "workflows.cascade-delete",
+    }
 
 
 def test_a_roles_line_naming_nothing_is_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -132,6 +132,8 @@ BOARDS_FAULTS = {
     "card-list-skips-first": ("workflows.list-contains", "listCards"),
     "card-move-mass-assignment": ("properties.mass-assignment", "editCard"),
     "card-priority-default": ("workflows.create-defaults", "addCard"),
+    "done-filter-ignored": ("workflows.list-filter", "listCards"),
+    "cards-outlive-board": ("workflows.cascade-delete", "deleteBoard"),
     "card-without-created-at": ("generic.response-schema-conformance", "getCard"),
     "problem-as-json": ("generic.content-type-conformance", "getBoard"),
     "validation-400": ("generic.status-code-conformance", "createBoard"),

@@ -127,9 +127,10 @@ class SpecRules:
         if errors:
             raise Invalid(errors)
 
-    def query(self, request: Request, operation_id: str) -> dict[str, int]:
-        """The operation's integer query parameters, defaults filled in, or `Invalid`."""
-        values: dict[str, int] = {}
+    def query(self, request: Request, operation_id: str) -> dict[str, Any]:
+        """The operation's query parameters (integers, booleans), defaults filled in, or
+        `Invalid`."""
+        values: dict[str, Any] = {}
         errors: list[tuple[str, str]] = []
         for name, (default, validator) in self._queries[operation_id].items():
             given = request.query_params.getlist(name)
@@ -139,6 +140,9 @@ class SpecRules:
             where = f"query/{name}"
             if len(given) > 1:
                 errors.append((where, "is given more than once"))
+            elif given[0] in ("true", "false"):
+                errors += _errors(validator, given[0] == "true", where)
+                values[name] = given[0] == "true"
             elif not _DECIMAL.fullmatch(given[0]):
                 errors.append((where, "is not an integer"))
             else:

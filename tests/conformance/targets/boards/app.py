@@ -72,6 +72,8 @@ FAULTS = frozenset(
         "card-list-skips-first",  # listCards leaves out a board's first card (and its count)
         "card-move-mass-assignment",  # editCard honours `board_id` in its body
         "card-priority-default",  # addCard without `priority` stores 1, not the default 3
+        "done-filter-ignored",  # listCards answers every card whatever `done` asks for
+        "cards-outlive-board",  # deleteBoard hides the board but its cards stay readable
         # What only schemathesis's response checks see.
         "card-without-created-at",  # getCard answers a card without its required `created_at`
         "problem-as-json",  # a 404 is `application/json`, not `application/problem+json`
@@ -178,6 +180,9 @@ def create_app(*, faults: Iterable[str] = frozenset()) -> Starlette:
     careless = {"alg-none-accepted", "signature-unchecked"} & faults
     tokens = _CarelessTokens(faults) if careless else Tokens()
     store = Store()
+    # Boards deleted under `cards-outlive-board`: gone from the board operations, still
+    # found by the card operations' lookup.
+    retired: dict[str, Board] = {}
 
     def caller(request: Request) -> Account:
         subject = tokens.subject(request.headers.get("authorization"))
@@ -299,9 +304,21 @@ def create_app(*, faults: Iterable[str] = frozenset()) -> Starlette:
             if "lookup-before-auth" in faults:
                 store.board(None, request.path_params["board_id"])
             found = path_board(request, caller(request), "bola-board-delete")
-            if "delete-noop" not in faults:
+            if "cards-outlive-board" in faults:
+                retired[found.id] = store.boards.pop(found.id)
+            elif "delete-noop" not in faults:
                 store.drop_board(found)
         return Response(status_code=204)
+
+    def card_board(request: Request, account: Account, fault: str = "") -> Board:
+        """The board a card operation's path names (a retired one too, under its fault)."""
+        try:
+            return path_board(request, account, fault)
+        except NotFound:
+            board = retired.get(request.path_params["board_id"].lower())
+            if board is None or board.owner_id != account.id:
+                raise
+            return board
 
     def own_card(request: Request, board: Board, fault: str) -> Card:
         """The card the path names, on `board`; on any board under the `fault` named."""
@@ -314,7 +331,9 @@ def create_app(*, faults: Iterable[str] = frozenset()) -> Starlette:
         async with store.lock:
             account = caller(request)
             query = rules.query(request, "listCards")
-            cards = store.cards_of(path_board(request, account, "bola-card-list"))
+            cards = store.cards_of(card_board(request, account, "bola-card-list"))
+            if query["done"] is not None and "done-filter-ignored" not in faults:
+                cards = [card for card in cards if card.done == query["done"]]
             if "card-list-skips-first" in faults:
                 cards = cards[1:]
             page, per_page = query["page"], query["per_page"]
@@ -345,7 +364,7 @@ def create_app(*, faults: Iterable[str] = frozenset()) -> Starlette:
     async def get_card(request: Request) -> Response:
         async with store.lock:
             answer = own_card(
-                request, path_board(request, caller(request)), "bola-task-read"
+                request, card_board(request, caller(request)), "bola-task-read"
             ).answer()
         if "card-without-created-at" in faults:
             del answer["created_at"]
