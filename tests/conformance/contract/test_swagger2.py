@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +17,7 @@ from conformance.contract import build_contract, load_document
 from conformance.contract.document import Spec
 from conformance.contract.swagger2 import is_swagger2, to_openapi3
 
-ROOT = Path(__file__).resolve().parents[3]
+from .. import published
 
 
 def swagger(**fields: Any) -> dict[str, Any]:
@@ -706,29 +705,8 @@ def test_a_malformed_document_never_raises(document) -> None:
 # -- the real documents ----------------------------------------------------------------------
 
 
-def _specs_folder() -> Path | None:
-    for folder in (ROOT.parent / "shared" / "specs", Path("/work/shared/specs")):
-        if (folder / "INDEX.tsv").is_file():
-            return folder
-    return None
-
-
 def _swagger_documents() -> list[str]:
-    folder = _specs_folder()
-    if folder is None:
-        return ["(none)"]
-    rows = (line.split("\t") for line in (folder / "INDEX.tsv").read_text().splitlines()[1:])
-    return [row[0] for row in rows if len(row) > 1 and row[1].startswith("swagger")]
-
-
-@pytest.fixture(scope="module")
-def specs() -> Path:
-    folder = _specs_folder()
-    if folder is None:
-        pytest.skip(
-            "no real API descriptions: neither <root>/../shared/specs nor /work/shared/specs"
-        )
-    return folder
+    return [doc.path for doc in published.documents() if doc.swagger] or ["(none)"]
 
 
 def _references(node: Any) -> list[str]:
@@ -746,8 +724,8 @@ def _references(node: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("name", _swagger_documents())
-def test_a_real_swagger_document_converts_to_valid_3_0(specs, name) -> None:
-    source = load_document(specs / name)
+def test_a_real_swagger_document_converts_to_valid_3_0(shared_specs, name) -> None:
+    source = load_document(shared_specs / name)
     assert is_swagger2(source)
     result = to_openapi3(source)
 
@@ -770,8 +748,10 @@ def test_a_real_swagger_document_converts_to_valid_3_0(specs, name) -> None:
     assert dangling == []
 
 
-def test_schemathesis_loads_the_converted_xero_document_and_lists_its_operations(specs) -> None:
-    source = load_document(specs / "xero.com/2.0/swagger.yaml")
+def test_schemathesis_loads_the_converted_xero_document_and_lists_its_operations(
+    shared_specs,
+) -> None:
+    source = load_document(shared_specs / "xero.com/2.0/swagger.yaml")
     schema = schemathesis.openapi.from_dict(to_openapi3(source))
     results = list(schema.get_all_operations())
     assert all(isinstance(result, Ok) for result in results)
