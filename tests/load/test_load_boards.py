@@ -25,6 +25,8 @@ from tests.conformance.targets import members
 from tests.conformance.targets.boards import SPEC_PATH, create_app
 from tests.conformance.targets.serving import serve
 
+from .runs import run_load, summary
+
 pytestmark = pytest.mark.slow
 
 Scope = MutableMapping[str, Any]
@@ -92,33 +94,7 @@ def boards() -> Iterator[tuple[str, Recorder]]:
 def load(
     url: str, *args: str, report_dir: Path, spec: Path = SPEC_PATH
 ) -> subprocess.CompletedProcess[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "conformance",
-        "load",
-        "--url",
-        url,
-        "--spec",
-        str(spec),
-        "--users",
-        "4",
-        "--spawn-rate",
-        "4",
-        "--think-time",
-        "0.05-0.15",
-        "--report-dir",
-        str(report_dir),
-        *args,
-    ]
-    return subprocess.run(
-        command, capture_output=True, text=True, timeout=240, cwd=report_dir.parent
-    )
-
-
-def summary(folder: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((folder / "summary.json").read_text("utf-8"))
-    return data
+    return run_load(url, spec, *args, report_dir=report_dir)
 
 
 def test_a_run_with_no_configuration_works_every_resource_and_cleans_up(boards, tmp_path):

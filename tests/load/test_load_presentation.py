@@ -7,9 +7,6 @@ be refused on every secured operation.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,39 +14,18 @@ import pytest
 from tests.conformance.targets.drf import create_app
 from tests.conformance.targets.serving import serve
 
+from .runs import run_load, summary
+
 pytestmark = pytest.mark.slow
 
 
 def test_the_journeys_call_drf_with_its_token_prefix(tmp_path: Path) -> None:
     with serve(create_app()) as url:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "conformance",
-                "load",
-                "--url",
-                url,
-                "--spec",
-                f"{url}/api/schema/",
-                "--users",
-                "3",
-                "--spawn-rate",
-                "3",
-                "--think-time",
-                "0.05-0.15",
-                "--run-time",
-                "5s",
-                "--report-dir",
-                str(tmp_path / "out"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=240,
-            cwd=tmp_path,
+        result = run_load(
+            url, f"{url}/api/schema/", "--run-time", "5s", report_dir=tmp_path / "out", users=3
         )
     assert result.returncode == 0, result.stdout + result.stderr
-    report = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))
+    report = summary(tmp_path / "out")
     rows = {row["endpoint"]: row for row in report["endpoints"]}
     for secured in ("GET /api/auth/user/", "POST /api/projects/", "GET /api/projects/{slug}/"):
         assert rows[secured]["requests"] > 0, rows

@@ -7,16 +7,14 @@ plain API must sign up, log in and work its projects as those planned from `spec
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conformance.targets import plain
 from tests.conformance.targets.serving import serve
+
+from .runs import run_load, summary
 
 pytestmark = pytest.mark.slow
 
@@ -39,39 +37,19 @@ def test_a_run_planned_from_the_swagger_2_0_document_works_the_api_and_cleans_up
 ) -> None:
     report_dir = tmp_path / "out"
     with serve(plain.create_app()) as url:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "conformance",
-                "load",
-                "--url",
-                url,
-                "--spec",
-                str(plain.SWAGGER_PATH),
-                "--users",
-                "4",
-                "--spawn-rate",
-                "4",
-                "--think-time",
-                "0.05-0.15",
-                "--run-time",
-                "6s",
-                "--seed",
-                "20261201",
-                "--slo",
-                "errors<1%",
-                "--report-dir",
-                str(report_dir),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=240,
-            cwd=tmp_path,
-            check=False,
+        result = run_load(
+            url,
+            plain.SWAGGER_PATH,
+            "--run-time",
+            "6s",
+            "--seed",
+            "20261201",
+            "--slo",
+            "errors<1%",
+            report_dir=report_dir,
         )
     assert result.returncode == 0, result.stdout + result.stderr
-    report: dict[str, Any] = json.loads((report_dir / "summary.json").read_text("utf-8"))
+    report = summary(report_dir)
     requested = {row["endpoint"]: row["requests"] for row in report["endpoints"]}
     called = {endpoint for endpoint, count in requested.items() if count > 0}
     assert WORKED <= called <= PLANNED, requested
