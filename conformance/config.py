@@ -8,12 +8,13 @@ one reader and one list of the tables it may hold.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, UsageError
 
-__all__ = ["CONFIG_FILE", "SECTIONS", "find_config", "read_config"]
+__all__ = ["CONFIG_FILE", "SECTIONS", "find_config", "read_config", "refuse_unknown_keys"]
 
 CONFIG_FILE = "conformance.toml"
 
@@ -47,3 +48,16 @@ def read_config(path: Path) -> dict[str, Any]:
             hint="known: " + ", ".join(SECTIONS),
         )
     return data
+
+
+def refuse_unknown_keys(
+    table: Mapping[str, Any], known: Collection[str], *, section: str, path: str
+) -> None:
+    """`ConfigError` naming the keys of `[section]` that are not `known`, and those that are."""
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"[{section}] has unknown keys: {', '.join(unknown)}",
+            path=path,
+            hint="known: " + ", ".join(known),
+        )

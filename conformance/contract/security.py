@@ -32,6 +32,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from ..config import refuse_unknown_keys
 from ..errors import ConfigError
 from .prefixes import infer_prefix
 
@@ -327,13 +328,7 @@ class AuthOverride:
         """Read the table; `ConfigError` (one line) naming the key, its value and what fits."""
         if not isinstance(table, Mapping):
             raise ConfigError('`[auth]` is a table, e.g. header = "Authorization"', path=path)
-        unknown = sorted(set(table) - set(AUTH_KEYS))
-        if unknown:
-            raise ConfigError(
-                f"[auth] has unknown keys: {', '.join(unknown)}",
-                path=path,
-                hint="known: " + ", ".join(AUTH_KEYS),
-            )
+        refuse_unknown_keys(table, AUTH_KEYS, section="auth", path=path)
         for key, value in table.items():
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(f"[auth] {key} = {value!r} is not a non-empty string", path=path)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..config import find_config, read_config
+from ..config import find_config, read_config, refuse_unknown_keys
 from ..errors import ConfigError, UsageError
 from .findings import Severity
 from .formats import Format
@@ -123,13 +123,7 @@ def parse_lint_table(table: Any, path: Path) -> LintConfig:
     where = str(path)
     if not isinstance(table, dict):
         raise ConfigError("`lint` must be a table ([lint])", path=where)
-    unknown = sorted(set(table) - set(_LINT_KEYS))
-    if unknown:
-        raise ConfigError(
-            f"[lint] has unknown keys: {', '.join(unknown)}",
-            path=where,
-            hint="known: " + ", ".join(_LINT_KEYS),
-        )
+    refuse_unknown_keys(table, _LINT_KEYS, section="lint", path=where)
     rulesets = None
     if "rulesets" in table:
         rulesets = _rulesets(table["rulesets"], where)
