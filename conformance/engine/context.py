@@ -78,6 +78,12 @@ class CheckContext:
         """The skip of a check whose account could not be made, or its token renewed."""
         return failed_step(identity_cause(self.spec, self.identities, exc))
 
+    def as_skip(self, stopped: Skip | IdentityError) -> Skip:
+        """What ends a check, or its part on one operation, short of a verdict: a skip, or
+        an account it needed that could not be made or logged in (a step, not what it
+        asserts: `workflows.signup-login` judges the sign-up and the login)."""
+        return stopped if isinstance(stopped, Skip) else self.identity_failed(stopped)
+
     def admin(self) -> Identity:
         """The admin account; skips the check when no admin credentials were given."""
         admin = self.identities.admin()
@@ -288,19 +294,8 @@ class CheckContext:
                 )
             )
             return
-        except IdentityError as exc:
-            stopped = self.identity_failed(exc)
-            self.outcomes.append(
-                Outcome(
-                    self.check.id,
-                    operation.operation_id,
-                    Status.SKIPPED,
-                    reason=stopped.reason,
-                    cause=stopped.cause,
-                )
-            )
-            return
-        except Skip as skip:
+        except (Skip, IdentityError) as stopped:
+            skip = self.as_skip(stopped)
             self.outcomes.append(
                 Outcome(
                     self.check.id,

@@ -315,15 +315,9 @@ class _Run:
                 waiver=waiver.reason if waiver is not None else None,
                 duration=time.monotonic() - started,
             )
-        except Skip as skip:
+        except (Skip, IdentityError) as stopped:
+            skip = ctx.as_skip(stopped)
             return ctx, Outcome(item.id, None, Status.SKIPPED, reason=skip.reason, cause=skip.cause)
-        except IdentityError as exc:
-            # An account the check needed could not be made or logged in: a step, not
-            # what it asserts (workflows.signup-login judges the sign-up and the login).
-            stopped = ctx.identity_failed(exc)
-            return ctx, Outcome(
-                item.id, None, Status.SKIPPED, reason=stopped.reason, cause=stopped.cause
-            )
         except httpx.HTTPError as exc:
             return ctx, Outcome(
                 item.id,
