@@ -160,6 +160,23 @@ class CheckContext:
             )
         return body
 
+    def expect_challenge(self, response: httpx.Response, *, operation: str, refusal: str) -> None:
+        """Fail unless the refusal's `WWW-Authenticate` names the run's scheme (`Bearer`,
+        `Token`, `Basic`), or has any challenge where the scheme implies no word.
+
+        `refusal` says what was refused, for the title: "a 401 without a Bearer challenge".
+        """
+        word = self.identities.presentation.challenge
+        given = response.headers.get("WWW-Authenticate") or ""
+        if not (given.startswith(word) if word else given):
+            self.fail(
+                f"{refusal} {word + ' ' if word else ''}challenge",
+                expected=f"WWW-Authenticate: {word or 'a challenge'}",
+                seen=repr(given) if given else "no WWW-Authenticate header",
+                response=response,
+                operation=operation,
+            )
+
     def expect_status(
         self,
         response: httpx.Response,

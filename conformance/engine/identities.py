@@ -346,7 +346,7 @@ class Identities:
         """httpx keyword arguments for a request as `identity` (with a valid token of its),
         or carrying `token` (any credential: a forged or an expired one), presented as the
         run presents credentials (`presentation`); anonymous with neither."""
-        credential = token if token is not None else None
+        credential = token
         if credential is None and identity is not None:
             credential = self.token(identity)
         if credential is None:

@@ -100,17 +100,7 @@ def _expect_401(ctx: CheckContext, response: httpx.Response, operation: str, tit
     refusal = documented.response(401) if documented is not None else None
     if refusal is not None and "www-authenticate" not in refusal.headers:
         return  # The spec promises no challenge on this operation's 401.
-    challenge = response.headers.get("WWW-Authenticate", "")
-    # The auth-scheme of the run's presentation (Bearer, Token, Basic), else any challenge.
-    word = ctx.identities.presentation.challenge
-    if not (challenge.startswith(word) if word else challenge):
-        ctx.fail(
-            f"a 401 without a {word + ' ' if word else ''}challenge",
-            expected=f"WWW-Authenticate: {word or 'a challenge'}",
-            seen=repr(challenge) if challenge else "no WWW-Authenticate header",
-            response=response,
-            operation=operation,
-        )
+    ctx.expect_challenge(response, operation=operation, refusal="a 401 without a")
 
 
 _REFUSED = (
