@@ -28,7 +28,7 @@ from datamodel_code_generator.config import GenerateConfig
 from pydantic import ValidationError
 
 from .contract.loader import load_document
-from .contract.swagger2 import is_swagger2, to_openapi3
+from .contract.swagger2 import as_openapi3
 from .errors import ConfigError, SpecError, UsageError
 
 __all__ = [
@@ -150,16 +150,12 @@ def generate_spec(
     return GenerationResult(changed=_sync(Path(), files, check=check), warnings=notes)
 
 
-def _openapi3(document: dict[str, Any], source: str) -> dict[str, Any]:
-    """The document as OpenAPI 3, the only dialect the generator is given."""
-    return to_openapi3(document) if is_swagger2(document) else document
-
-
 def _models(
     spec: str | Path, config: GenerateConfig, *, name: str
 ) -> tuple[str | dict[tuple[str, ...], str], tuple[str, ...]]:
     """The generator's modules for the document at `spec`, and its distinct warnings."""
-    document = _openapi3(load_document(spec), name)
+    # OpenAPI 3 is the only dialect the generator is given.
+    document = as_openapi3(load_document(spec))
     # Non-string keys (YAML's `200:`) become the strings JSON has.
     text = orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS).decode()
     with warnings.catch_warnings(record=True) as caught:

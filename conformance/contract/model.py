@@ -21,7 +21,7 @@ from .loader import load_document
 from .resources import Resource, infer_resources
 from .roles import Roles, infer_roles
 from .security import AuthOverride, SecurityScheme, choose_presentation, read_schemes
-from .swagger2 import is_swagger2, to_openapi3
+from .swagger2 import as_openapi3
 from .tree import as_list, as_map, structure_problem
 
 __all__ = ["Body", "Contract", "Operation", "Parameter", "Response", "load_contract"]
@@ -362,8 +362,7 @@ def build_contract(
     A Swagger 2.0 document is converted to OpenAPI 3.0 once, here: the model, and all
     that reads it (the run, schemathesis, the load suite), see only OpenAPI 3.
     """
-    if is_swagger2(document):
-        document = to_openapi3(document)
+    document = as_openapi3(document)
     version = document.get("openapi")
     if not isinstance(version, str) or not version.startswith("3."):
         raise SpecError(

@@ -40,7 +40,7 @@ from urllib.parse import unquote
 
 from .swagger2_nodes import Nodes, unescape
 
-__all__ = ["OPENAPI_VERSION", "is_swagger2", "to_openapi3"]
+__all__ = ["OPENAPI_VERSION", "as_openapi3", "is_swagger2", "to_openapi3"]
 
 OPENAPI_VERSION = "3.0.3"
 """The `openapi` field of every converted document."""
@@ -113,6 +113,12 @@ def is_swagger2(document: Mapping[str, Any]) -> bool:
 def to_openapi3(document: Mapping[str, Any]) -> dict[str, Any]:
     """The OpenAPI 3.0.3 form of a Swagger 2.0 document; `document` is left as it was."""
     return _Converter(document).document()
+
+
+def as_openapi3(document: dict[str, Any]) -> dict[str, Any]:
+    """The document as every consumer reads it: a Swagger 2.0 one converted, once; an
+    OpenAPI 3 one (or anything else) as it is."""
+    return to_openapi3(document) if is_swagger2(document) else document
 
 
 @dataclass(frozen=True, slots=True)
