@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .contract import Contract, Resource
+from .contract import Contract, Operation, Resource, RoleName
 from .contract.security import SecurityScheme
 from .engine.plan import PlannedCheck, plan
 from .engine.served import candidate_paths
@@ -30,6 +30,9 @@ def _resource(resource: Resource) -> dict[str, Any]:
         },
         "parent": resource.parent,
         "operations": {action: op.operation_id for action, op in resource.operations},
+        "also_created_by": [op.operation_id for op in resource.other_creates],
+        "actions": [op.operation_id for op in resource.actions],
+        "wrapped": _wrappers(resource),
         "list": {
             "shape": resource.list_shape,
             "rows": resource.list_field,
@@ -42,6 +45,29 @@ def _resource(resource: Resource) -> dict[str, Any]:
         "writable": list(resource.writable),
         "owner_field": resource.owner_field,
     }
+
+
+def _wrappers(resource: Resource) -> dict[str, str]:
+    """The property that wraps a row in requests and answers (`{"article": {...}}`)."""
+    found: dict[str, str] = {}
+    body = resource.create.body if resource.create is not None else None
+    if body is not None and body.wrapper is not None:
+        found["request"] = body.wrapper
+    for operation in (resource.read, resource.create):
+        success = operation.success if operation is not None else None
+        if success is not None and success.wrapper is not None:
+            found["answer"] = success.wrapper
+            break
+    return found
+
+
+def _at(operation: Operation | None, name: str | None, *, answer: bool) -> str | None:
+    """A field's place in a body or an answer: `user.token` inside a wrapper."""
+    if name is None or operation is None:
+        return name
+    holder = operation.success if answer else operation.body
+    wrapper = holder.wrapper if holder is not None else None
+    return f"{wrapper}.{name}" if wrapper else name
 
 
 def _scheme(scheme: SecurityScheme) -> dict[str, Any]:
@@ -63,6 +89,7 @@ def describe(contract: Contract, *, has_admin: bool, identities: int) -> dict[st
     """The model as plain data (the `--format json` output)."""
     planned = plan(contract, has_admin=has_admin, identities=identities)
     creds = contract.roles.credentials
+    token, signup = contract.roles.get(RoleName.TOKEN), contract.roles.get(RoleName.SIGNUP)
     return {
         "spec": contract.source,
         "operations": len(contract.operations),
@@ -79,12 +106,16 @@ def describe(contract: Contract, *, has_admin: bool, identities: int) -> dict[st
         "credentials": None
         if creds is None
         else {
-            "token": [creds.token_identifier, creds.token_secret],
+            "token": [
+                _at(token, n, answer=False) for n in (creds.token_identifier, creds.token_secret)
+            ],
             "token_body": "form" if creds.token_form else "json",
-            "signup": [creds.signup_identifier, creds.signup_secret],
+            "signup": [
+                _at(signup, n, answer=False) for n in (creds.signup_identifier, creds.signup_secret)
+            ],
             "identifier": creds.identifier_kind,
             "answers": [
-                name
+                _at(token, name, answer=True)
                 for name in (creds.access_field, creds.refresh_field, creds.expires_field)
                 if name
             ],
@@ -178,6 +209,14 @@ def text_lines(model: dict[str, Any]) -> list[str]:
         lines.append(f"  {resource['name']}  {where}{parent}{account}")
         operations = ", ".join(f"{a} {op}" for a, op in resource["operations"].items())
         lines.append(f"      operations    {operations}")
+        if resource["also_created_by"]:
+            lines.append(f"      also created  {', '.join(resource['also_created_by'])}")
+        if resource["actions"]:
+            lines.append(f"      actions       {', '.join(resource['actions'])}")
+        wrapped = resource["wrapped"]
+        if wrapped:
+            shown = ", ".join(f"{where} in {name!r}" for where, name in wrapped.items())
+            lines.append(f"      wrapped       {shown}")
         listing = resource["list"]
         if listing is not None:
             rows = f" in {listing['rows']}" if listing["rows"] else ""

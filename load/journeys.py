@@ -385,7 +385,8 @@ class ApiUser(FastHttpUser):
         auth: bool = True,
         suffix: str = "",
     ) -> dict[str, Any] | None:
-        """One request to `operation`, named by its path template; the decoded body, or None.
+        """One request to `operation`, named by its path template; the decoded body (out of
+        the wrapper the spec declares, if any), or None.
 
         A status that is not a documented 2xx, or a body that is not JSON where the spec
         gives one a schema, is reported to Locust as a failure with the status.
@@ -405,7 +406,8 @@ class ApiUser(FastHttpUser):
             sent["data"] = urlencode(body)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         elif body is not None:
-            sent["json"] = body
+            # In the body's wrapper, where the spec declares one (`{"user": {...}}`).
+            sent["json"] = operation.body.wrap(body) if operation.body is not None else body
         session = client or self.client
         with session.request(
             operation.method.upper(),
@@ -431,6 +433,7 @@ class ApiUser(FastHttpUser):
             except ValueError:
                 response.failure(f"{status} without a JSON body")
                 return None
+            decoded = operation.unwrap(status, decoded)
             return decoded if isinstance(decoded, dict) else {"": decoded}
 
 

@@ -129,7 +129,7 @@ def request_body(operation: Operation, hint: str, rng: random.Random) -> Any:
     body = operation.body
     if body is None:
         return None
-    value = schemas.sample(body.schema, hint=hint)
+    value = schemas.sample(body.fields, hint=hint)
     if not isinstance(value, dict):
         return value
     optional = [

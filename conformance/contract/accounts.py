@@ -116,10 +116,14 @@ def password_for(roles: Roles) -> str:
 
 
 def signup_body(roles: Roles, identifier: str, password: str, hint: str) -> dict[str, Any]:
-    """The sign-up's body: its required fields sampled from the schema, these credentials."""
+    """The sign-up's fields: its required ones sampled from the schema, these credentials
+    (sent in the body's wrapper, where it has one: `Body.wrap`)."""
     signup = roles.get(RoleName.SIGNUP)
     creds = roles.credentials
-    body = schemas.sample(signup.body.schema, hint=hint) if signup and signup.body else {}
+    # The identifier leads the hint: other fields a sign-up takes (a username beside the
+    # email) are often unique too, and a value cut to its maxLength keeps its start.
+    hint = f"{identifier.split('@')[0]}-{hint}"
+    body = schemas.sample(signup.body.fields, hint=hint) if signup and signup.body else {}
     body = body if isinstance(body, dict) else {}
     body[(creds.signup_identifier if creds else None) or "email"] = identifier
     body[(creds.signup_secret if creds else None) or "password"] = password
@@ -134,6 +138,8 @@ def token_call(roles: Roles, identifier: str, password: str) -> Call | None:
     if token is None or creds is None or creds.basic:
         return None
     body = {creds.token_identifier: identifier, creds.token_secret: password}
+    if token.body is not None and not creds.token_form:
+        body = token.body.wrap(body)
     return Call(token.method.upper(), token.url_path(), body, form=creds.token_form)
 
 
@@ -144,7 +150,12 @@ def refresh_call(roles: Roles, refresh_token: str) -> Call | None:
     if not refresh_token or refresh is None or creds is None:
         return None
     field_name = creds.refresh_request_field or "refresh_token"
-    return Call(refresh.method.upper(), refresh.url_path(), {field_name: refresh_token})
+    body = {field_name: refresh_token}
+    return Call(
+        refresh.method.upper(),
+        refresh.url_path(),
+        refresh.body.wrap(body) if refresh.body is not None else body,
+    )
 
 
 def read_tokens(

@@ -9,6 +9,7 @@ resources found in it are `roles.py` and `resources.py`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -39,19 +40,42 @@ class Parameter:
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    """A request body: its first media type and that media type's schema."""
+    """A request body: its first media type and that media type's schema.
+
+    Where the body wraps the real object in one property (`{"user": {...}}`), `wrapper`
+    names it: `fields` and `properties` see through it, and `wrap` puts fields back in it.
+    """
 
     media_type: str
     required: bool
     schema: dict[str, Any]
+    wrapper: str | None = None
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The schema of the object the body carries (inside its wrapper, if any)."""
+        return _inside(self.schema, self.wrapper)
 
     @property
     def properties(self) -> dict[str, dict[str, Any]]:
-        return schemas.properties(self.schema)
+        return schemas.properties(self.fields)
 
     @property
     def required_fields(self) -> frozenset[str]:
-        return schemas.required(self.schema)
+        return schemas.required(self.fields)
+
+    def wrap(self, value: Any) -> Any:
+        """`value` (the object's fields) as the body carries it: in its wrapper, if any,
+        unless it is wrapped already."""
+        if self.wrapper is None or not isinstance(value, dict) or _wrapped(value, self.wrapper):
+            return value
+        return {self.wrapper: value}
+
+    def unwrap(self, value: Any) -> Any:
+        """The fields a body carries: taken out of its wrapper, where it has one."""
+        if self.wrapper is not None and _wrapped(value, self.wrapper):
+            return value[self.wrapper]
+        return value
 
     @property
     def is_form(self) -> bool:
@@ -70,10 +94,50 @@ class Response:
     # The headers it documents as `required: true`, lower-cased.
     required_headers: frozenset[str] = frozenset()
     description: str = ""
+    # The one property holding the real object (`{"article": {...}}`), if any.
+    wrapper: str | None = None
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The schema of the object the answer carries (inside its wrapper, if any)."""
+        return _inside(self.schema or {}, self.wrapper)
 
     @property
     def properties(self) -> dict[str, dict[str, Any]]:
-        return schemas.properties(self.schema)
+        return schemas.properties(self.fields)
+
+    def unwrap(self, value: Any) -> Any:
+        """The object an answer carries: taken out of its wrapper, where it has one."""
+        if self.wrapper is not None and _wrapped(value, self.wrapper):
+            return value[self.wrapper]
+        return value
+
+
+_UUID = re.compile(r"^[0-9a-f]{8}-?([0-9a-f]{4}-?){3}[0-9a-f]{12}$", re.I)
+
+
+def _fills(operation: Operation, template: str, segment: str, *, typed: bool) -> bool:
+    """Whether a path segment can fill the template's `{parameter}` (of its type)."""
+    if not template.startswith("{") or segment.startswith("{"):
+        return False
+    if not typed:
+        return True
+    parameter = operation.parameter(template.strip("{}"), "path")
+    schema = parameter.schema if parameter is not None else {}
+    kinds = schemas.types(schema)
+    if "integer" in kinds or "number" in kinds:
+        return segment.lstrip("-").isdigit()
+    if schemas.object_schema(schema).get("format") == "uuid":
+        return bool(_UUID.match(segment))
+    return True
+
+
+def _inside(schema: dict[str, Any], wrapper: str | None) -> dict[str, Any]:
+    return schemas.properties(schema)[wrapper] if wrapper is not None else schema
+
+
+def _wrapped(value: Any, wrapper: str) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and isinstance(value.get(wrapper), dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +198,27 @@ class Operation:
     def response(self, status: int | str) -> Response | None:
         code = str(status)
         return self.responses.get(code) or self.responses.get(f"{code[0]}XX")
+
+    def unwrap(self, status: int, value: Any) -> Any:
+        """An answer's object, out of the wrapper its documented response (or, for an
+        undocumented status, its success) declares."""
+        documented = self.response(status) or self.success
+        return documented.unwrap(value) if documented is not None else value
+
+    @property
+    def documents_refusals(self) -> bool:
+        """Whether it documents a refusal beyond the 422 FastAPI adds to every operation
+        that takes input: a 4xx, `4XX` or `default`. One that does not (only its success,
+        as drf-spectacular and FastAPI document by default) says nothing of which 4xx."""
+        return any(
+            code == "default" or (code.upper().startswith("4") and code != "422")
+            for code in self.statuses
+        )
+
+    @property
+    def documents_invalid_input(self) -> bool:
+        """Whether it documents a refusal of invalid input: 400, 422, `4XX` or `default`."""
+        return bool({"400", "422", "4XX", "4xx", "default"} & self.statuses)
 
     def documents(self, status: int) -> bool:
         """Whether the status is documented (exactly, by its class, or by `default`)."""
@@ -245,6 +330,22 @@ class Contract:
                     found.append((segment[1:-1], resource))
         return found
 
+    def methods_at(self, route: str, *, typed: bool = True) -> frozenset[str]:
+        """The methods (lower case) the spec documents for a path, by every template that
+        matches it: `/articles/feed` is also `/articles/{slug}` (a string), not
+        `/users/{user_id}` (an integer) unless `typed` is off (as routers match, on text
+        alone). A `{parameter}` of `route` matches a parameter."""
+        segments = route.rstrip("/").split("/")
+        found: set[str] = set()
+        for operation in self:
+            template = operation.path.rstrip("/").split("/")
+            if len(template) == len(segments) and all(
+                theirs == ours or _fills(operation, theirs, ours, typed=typed)
+                for theirs, ours in zip(template, segments, strict=True)
+            ):
+                found.add(operation.method)
+        return frozenset(found)
+
     def resource(self, name: str) -> Resource | None:
         return next((resource for resource in self.resources if resource.name == name), None)
 
@@ -289,7 +390,8 @@ class Contract:
         media_type, schema = _first_media(self.raw, body)
         if media_type is None:
             return None
-        return Body(media_type, bool(body.get("required")), schema or {})
+        schema = schema or {}
+        return Body(media_type, bool(body.get("required")), schema, schemas.wrapper(schema))
 
     def _response(self, code: str, response: dict[str, Any]) -> Response:
         media_type, schema = _first_media(self.raw, response)
@@ -308,6 +410,7 @@ class Contract:
             schemas_of,
             required,
             description if isinstance(description, str) else "",
+            schemas.wrapper(schema),
         )
 
 

@@ -46,7 +46,7 @@ _SECRET = re.compile(r"^(password|passwd|pwd|pass|secret|passphrase|pin)$|passwo
 _IDENTIFIER = re.compile(r"^(email|e_?mail|username|user_?name|login|user)$", re.I)
 _ACCESS = ("access_token", "accessToken", "token", "id_token", "jwt")
 _REFRESH_FIELD = re.compile(r"refresh", re.I)
-_ME = re.compile(r"/(me|self|current|whoami|profile|account)/?$", re.I)
+_ME = re.compile(r"/(me|self|current|whoami|profile|account|user)/?$", re.I)
 _LOGOUT = re.compile(r"log_?out|sign_?out|revoke", re.I)
 _LOGIN = re.compile(r"log_?in|sign_?in|session|token", re.I)
 
@@ -109,6 +109,22 @@ def is_identifier(name: str, schema: dict[str, Any]) -> bool:
     return bool(_IDENTIFIER.match(name) or schemas.object_schema(schema).get("format") == "email")
 
 
+# A secret field holding the password the caller has now (not the one they choose).
+_CURRENT = re.compile(r"current|old|existing|previous|present", re.I)
+
+
+def current_secret(operation: Operation) -> tuple[str, list[str]] | None:
+    """(the field taking the current password, the other secret fields) of a write whose
+    body takes both the current password and another secret (a password change); None
+    for any other."""
+    if operation.method == "get" or operation.body is None:
+        return None
+    secrets = [n for n, schema in operation.body.properties.items() if is_secret(n, schema)]
+    current = [name for name in secrets if _CURRENT.search(name)]
+    others = [name for name in secrets if name not in current]
+    return (current[0], others) if len(current) == 1 and others else None
+
+
 def _secret_of(body: Body | None) -> str | None:
     if body is None:
         return None
@@ -157,7 +173,12 @@ def _token(contract: Contract) -> Role:
     operation = _by_url(contract, _oauth_flow_url(contract, "tokenUrl"))
     if operation is not None:
         return Role(RoleName.TOKEN, operation, "the OAuth2 flow's tokenUrl")
-    for operation in _public_posts(contract):
+    # A sign-up may answer a token too: one whose path or operationId says log in first.
+    posts = sorted(
+        _public_posts(contract),
+        key=lambda op: not (_LOGIN.search(op.path) or _LOGIN.search(op.operation_id)),
+    )
+    for operation in posts:
         access = _access_field(operation)
         if access is not None and _secret_of(operation.body) is not None:
             return Role(
@@ -206,8 +227,16 @@ def _token(contract: Contract) -> Role:
 
 
 def _signup(contract: Contract, token: Operation | None) -> Role:
-    for operation in _public_posts(contract):
-        if operation is token or _access_field(operation) is not None:
+    # One answering no token first (a second login is no sign-up); then one that also
+    # logs the new account in, as many sign-ups do, unless its name says log in.
+    posts = sorted(
+        (op for op in _public_posts(contract) if op is not token),
+        key=lambda op: _access_field(op) is not None,
+    )
+    for operation in posts:
+        if _access_field(operation) is not None and (
+            _LOGIN.search(operation.path) or _LOGIN.search(operation.operation_id)
+        ):
             continue
         fields = operation.body.properties if operation.body else {}
         identifier = next((n for n, s in fields.items() if is_identifier(n, s)), None)
@@ -234,8 +263,8 @@ def _current(contract: Contract, signup: Operation | None) -> Role:
         and op.secured
         and not op.path_parameters
         and op.success is not None
-        and "object" in schemas.types(schemas.object_schema(op.success.schema or {}))
-        and "id" in op.success.properties
+        and "object" in schemas.types(schemas.object_schema(op.success.fields))
+        and op.success.properties
     ]
     for operation in candidates:
         if _ME.search(operation.path):
@@ -336,7 +365,8 @@ def infer_roles(contract: Contract, overrides: dict[str, str]) -> Roles:
         (
             resource
             for resource in contract.resources
-            if signup.operation is not None and resource.create is signup.operation
+            if signup.operation is not None
+            and signup.operation in (resource.create, *resource.other_creates)
         ),
         None,
     )

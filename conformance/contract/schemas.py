@@ -26,6 +26,7 @@ __all__ = [
     "string_length",
     "subschemas",
     "types",
+    "wrapper",
 ]
 
 
@@ -94,6 +95,22 @@ def properties(schema: Any) -> dict[str, dict[str, Any]]:
 def required(schema: Any) -> frozenset[str]:
     names = object_schema(schema).get("required", [])
     return frozenset(str(name) for name in names) if isinstance(names, list) else frozenset()
+
+
+def wrapper(schema: Any) -> str | None:
+    """The one property of an object schema that holds the real object, as in
+    `{"user": {...}}` or `{"data": {...}}`; None when the object is not so wrapped.
+
+    An object whose only property is itself an object with properties is a wrapper (a
+    list envelope holds an array, and is not one).
+    """
+    fields = properties(schema)
+    if len(fields) != 1:
+        return None
+    ((name, inner),) = fields.items()
+    if "array" in types(inner) or not properties(inner):
+        return None
+    return name
 
 
 class Member(NamedTuple):

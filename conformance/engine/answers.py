@@ -80,17 +80,18 @@ def ask(ctx: CheckContext, asked: Asked, user: Identity) -> httpx.Response:
         if is_account:
             return ctx.sign_up_with({}, "answer")[0]
         body = body_for(resource, tag, user.label)
-        return ctx.send(operation, as_=user, path=ctx.parent_path(resource, user), json=body)
+        return ctx.act(operation, user, path=ctx.parent_path(resource, user), json=body)[0]
     row = ctx.row(resource, user)
+    # As the row's owner (the admin, where only the admin may create), or as the admin
+    # where the operation turns out reserved (`act`).
     if action == "list":
-        # The accounts list is often the admin's alone: asked as the admin when one is given.
-        caller = (ctx.identities.admin() if is_account else None) or user
-        return ctx.send(operation, as_=caller, path=row.path, params=widest_page(resource))
+        return ctx.act(operation, row.owner, path=row.path, params=widest_page(resource))[0]
     if action == "update":
-        return ctx.send(operation, as_=user, path=row.path, json=changed_fields(resource, row))
+        body = changed_fields(resource, row)
+        return ctx.act(operation, row.owner, path=row.path, json=body)[0]
     if action == "replace":
         if is_account:
             ctx.skip("replacing the run's own account would change its credentials")
         body = {**body_for(resource, tag, user.label), **changed_fields(resource, row)}
-        return ctx.send(operation, as_=user, path=row.path, json=body)
-    return ctx.send(operation, as_=user, path=row.path)
+        return ctx.act(operation, row.owner, path=row.path, json=body)[0]
+    return ctx.act(operation, row.owner, path=row.path)[0]

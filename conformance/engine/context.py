@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
 import httpx
@@ -24,13 +24,22 @@ from .identities import Identities, Identity, IdentityError
 from .ledger import Ledger
 from .registry import Check, Need
 from .results import Outcome, Status
-from .rows import Row, body_for, changed_fields, listed_rows, success_statuses
+from .rows import (
+    Row,
+    body_for,
+    changed_fields,
+    listed_rows,
+    page_query,
+    success_statuses,
+    total_of,
+    widest_page,
+)
 from .served import ServedDocument
 from .settings import ProfileSettings
 from .setup import cause_of, failed_step, identity_cause
 from .targets import resources_of
 
-__all__ = ["CheckContext"]
+__all__ = ["CheckContext", "Listed"]
 
 
 class CheckContext:
@@ -148,9 +157,10 @@ class CheckContext:
     def require_object(
         self, response: httpx.Response, operation: Operation, *, need: Need
     ) -> dict[str, Any]:
-        """The body of a step's 2xx answer as a JSON object; skips, with the cause, without."""
+        """The object of a step's 2xx answer (out of its wrapper, if the spec declares one);
+        skips, with the cause, when the answer is not a JSON object."""
         try:
-            body = response.json()
+            body = operation.unwrap(response.status_code, response.json())
         except ValueError:
             body = None
         if not isinstance(body, dict):
@@ -212,11 +222,15 @@ class CheckContext:
             )
 
     def json_object(self, response: httpx.Response, *, operation: str | None) -> dict[str, Any]:
-        """The response body as a JSON object, or a failure."""
+        """The answer's object (out of its wrapper, if the operation's spec declares one),
+        or a failure when the body is not a JSON object."""
+        answered = self.spec.operations.get(operation or "")
         try:
             body = response.json()
         except ValueError:
             body = None
+        if answered is not None:
+            body = answered.unwrap(response.status_code, body)
         if not isinstance(body, dict):
             self.fail(
                 "the body is not a JSON object",
@@ -354,12 +368,40 @@ class CheckContext:
     ) -> httpx.Response:
         """Send a request to an operation of the model, as `as_` (anonymous when None), or
         carrying `token` (a forged or expired one), presented as the run presents every
-        credential (the spec's security scheme, or `[auth]`); `headers` win over it."""
+        credential (the spec's security scheme, or `[auth]`); `headers` win over it.
+
+        A `json` body holds the fields of the object the operation takes: it is sent in
+        the body's wrapper where the spec declares one (`{"article": {...}}`)."""
+        if operation.body is not None and "json" in kwargs:
+            kwargs["json"] = operation.body.wrap(kwargs["json"])
         sent = self.identities.present(as_, token=token, headers=dict(headers or {}), **kwargs)
         self.sent += 1
         return self.client.request(
             operation.method.upper(), operation.url_path(**(path or {})), **sent
         )
+
+    def act(
+        self, operation: Operation, as_: Identity, **request: Any
+    ) -> tuple[httpx.Response, Identity]:
+        """Take a step as `as_`, or as the admin where the operation is reserved: the answer,
+        and who acted.
+
+        A spec does not always say that an operation is reserved (to administrators); a
+        normal account being refused (401 or 403) says it. The run learns that once, and
+        from then on takes the step as the admin when admin credentials were given. Without
+        them the refusal is returned, and the check's `require_*` skips it with the cause.
+        """
+        admin = self.identities.admin()
+        if as_.is_admin or as_.configured:
+            return self.send(operation, as_=as_, **request), as_
+        if admin is not None and self.identities.is_reserved(operation.operation_id):
+            return self.send(operation, as_=admin, **request), admin
+        response = self.send(operation, as_=as_, **request)
+        if response.status_code in (401, 403):
+            self.identities.learn_reserved(operation.operation_id)
+            if admin is not None:
+                return self.send(operation, as_=admin, **request), admin
+        return response, as_
 
     def expect_success(self, response: httpx.Response, operation: Operation, *, title: str) -> None:
         """Fail unless the answer is one of the 2xx statuses the operation documents."""
@@ -395,7 +437,8 @@ class CheckContext:
             self.skip(f"{resource.name} has no create operation")
         path = dict(within) if within is not None else self.parent_path(resource, owner)
         sent = {**body_for(resource, self.identities.run_tag, owner.label), **fields}
-        response = self.send(create, as_=owner, path=path, json=sent)
+        # Where only the admin may create, the row is the admin's (`act`).
+        response, owner = self.act(create, owner, path=path, json=sent)
         if judged:
             self.require_allowed(response, create)
             self.expect_success(response, create, title=f"creating a row of {resource.name} failed")
@@ -421,6 +464,20 @@ class CheckContext:
             path[resource.id_param] = row_id
         self.ledger.note(resource.name, path, owner)
         return Row(resource, row_id, body, path, owner, sent, response)
+
+    def follow(self, row: Row, response: httpx.Response, operation: Operation) -> None:
+        """Keep a row addressable after a write that changed its key (a new title, a new
+        slug): its id and path become those the write's answer names."""
+        resource = row.resource
+        if resource.id_param is None or not 200 <= response.status_code < 300:
+            return
+        key = json_body(response, operation).get(resource.id_field)
+        if key is None or str(key) == str(row.id):
+            return
+        old = dict(row.path)
+        row.id = key
+        row.path[resource.id_param] = key
+        self.ledger.moved(resource.name, old, row.path)
 
     def _own_account(self, resource: Resource, owner: Identity) -> Row:
         if owner.user_id is None:
@@ -465,7 +522,7 @@ class CheckContext:
             made = self.identities.adopt_created(
                 str(body.get(creds.signup_identifier or "", identifier) if creds else identifier),
                 str(body.get(creds.signup_secret or "", password) if creds else password),
-                accounts.account_id(self.spec, json_body(response)),
+                accounts.account_id(self.spec, json_body(response, signup)),
             )
         return response, made
 
@@ -486,6 +543,67 @@ class CheckContext:
             self.skip(f"no writable field of {resource.name} can be given another value")
         return found
 
+    def listed(
+        self,
+        resource: Resource,
+        caller: Identity,
+        path: Mapping[str, object],
+        wanted: Collection[str],
+        *,
+        pages: int = 10,
+    ) -> Listed:
+        """The ids a list shows `caller`, read until every `wanted` id was seen.
+
+        The widest page first; where the caller's rows are not all on it and the list
+        pages by offset or number, the next pages (at most `pages`), as a client would.
+        Whether the list is the caller's alone is learned here: it is *shared* when it
+        shows rows the caller did not make (a public list, everyone's articles).
+        """
+        listing = resource.listing
+        assert listing is not None
+        first = self.send(listing, as_=caller, path=path, params=widest_page(resource))
+        self.expect_success(first, listing, title="the list failed")
+        seen = _ids(resource, self.rows_in(resource, first))
+        size = resource.pagination.size
+        per = (size.maximum if size is not None else None) or len(seen)
+        for index in range(1, pages):
+            query = page_query(resource, index, per) if per else None
+            if query is None or set(wanted) <= set(seen):
+                break
+            page = self.send(listing, as_=caller, path=path, params=query)
+            self.expect_success(page, listing, title="a page of the list failed")
+            more = _ids(resource, self.rows_in(resource, page))
+            if not more:
+                break
+            seen += more
+        return Listed(first, seen, shared=bool(set(seen) - set(wanted)))
+
+    def expect_total(
+        self,
+        resource: Resource,
+        response: httpx.Response,
+        count: int,
+        *,
+        at_least: bool,
+        operation: Operation | None = None,
+    ) -> None:
+        """Fail unless the list's documented total (header or field) counts `count` rows:
+        exactly, or at least them on a shared list. Nothing to judge without one."""
+        found = total_of(resource, response)
+        if found is None:
+            return
+        where, total = found
+        number = int(total) if total is not None and total.isdigit() else None
+        judged = operation or resource.listing
+        if number is None or (number < count if at_least else number != count):
+            self.fail(
+                f"{where} does not count the caller's {count} objects",
+                expected=f"at least {count}" if at_least else str(count),
+                seen=repr(total),
+                response=response,
+                operation=judged.operation_id if judged is not None else None,
+            )
+
     def rows_in(self, resource: Resource, response: httpx.Response) -> list[Any]:
         """The rows of a list answer, or a failure when it has none where the spec says."""
         rows = listed_rows(resource, response)
@@ -503,6 +621,20 @@ class CheckContext:
                 operation=resource.listing.operation_id if resource.listing else None,
             )
         return rows
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """What a list showed a caller: its first answer, every id read, and whether it shows
+    rows the caller did not ask about (a shared list: its total counts them too)."""
+
+    response: httpx.Response
+    ids: list[str]
+    shared: bool
+
+
+def _ids(resource: Resource, rows: list[Any]) -> list[str]:
+    return [str(entry.get(resource.id_field)) for entry in rows if isinstance(entry, dict)]
 
 
 def _excerpt(response: httpx.Response, limit: int = 200) -> str:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import schemathesis
+from hypothesis import strategies as st
 from schemathesis.auths import CachingAuthProvider
 from schemathesis.config import ConfigError, SchemathesisConfig
 from schemathesis.core.errors import InvalidSchema, LoaderError
@@ -28,11 +29,12 @@ from schemathesis.engine import events as st_events
 from schemathesis.engine import from_schema
 from schemathesis.wfc.escalation import EscalatingAuthProvider
 
-from ..contract import Contract, RoleName
+from ..contract import Contract, Operation, RoleName
+from ..contract.roles import current_secret
 from ..contract.security import Location, SecurityScheme
 from ..errors import SpecError, UsageError
 from .events import Event, GenericProgress, Notice
-from .guard import WriteGuard, install, uninstall
+from .guard import WRITES, WriteGuard, install, uninstall
 from .identities import Identities, Identity, IdentityError
 from .ledger import Ledger
 from .registry import REGISTRY
@@ -61,9 +63,12 @@ def _operation_checks(spec: Contract) -> list[dict[str, Any]]:
 
     - A documented 4xx other than 422 is a refusal the contract allows even for valid data
       (an email already taken, a conflict): not a failure of positive data acceptance.
-    - The write guard sends changes and deletions of rows the run did not make to an id
-      that names nothing; a 404 there is the guard's doing, not a created row gone missing.
-      (Reads keep the check; the workflows read back every write explicitly.)
+      Nor is any refusal of the token operation, or of a password change: generated
+      credentials and current passwords are wrong ones.
+    - The write guard sends writes under rows the run did not make (changes, deletions,
+      a nested create) to an id that names nothing; a 404 there is the guard's doing, not a
+      created row gone missing. (Reads keep the check; the workflows read back every write
+      explicitly.)
     """
     found: list[dict[str, Any]] = []
     # Deleting the caller's own account (`DELETE /accounts/self`) would pull the account
@@ -73,6 +78,7 @@ def _operation_checks(spec: Contract) -> list[dict[str, Any]]:
     delete = spec.roles.get(RoleName.DELETE_ACCOUNT)
     if delete is not None and not delete.path_parameters:
         found.append({"include-name": delete.label, "enabled": False})
+    token = spec.roles.get(RoleName.TOKEN)
     for operation in spec:
         checks: dict[str, Any] = {}
         refusals = sorted(
@@ -80,11 +86,16 @@ def _operation_checks(spec: Contract) -> list[dict[str, Any]]:
             for code in operation.statuses
             if code.startswith("4") and code != "422" and code not in _POSITIVE_DEFAULT
         )
-        if refusals:
+        if operation is token or current_secret(operation) is not None:
+            # Generated credentials name no account (the guard sees to it), and a generated
+            # current password is a wrong one: any refusal of them is right (400 as Django
+            # REST framework and FastAPI answer, or 401); login.current-password judges it.
+            checks["positive_data_acceptance"] = {"enabled": False}
+        elif refusals:
             checks["positive_data_acceptance"] = {
                 "expected-statuses": [*_POSITIVE_DEFAULT, *refusals]
             }
-        if operation.method in ("put", "patch", "delete") and spec.rows_named(operation):
+        if operation.method in WRITES and spec.rows_named(operation):
             checks["ensure_resource_availability"] = {"enabled": False}
         if checks:
             found.append({"include-name": operation.label, "checks": checks})
@@ -100,7 +111,15 @@ def schemathesis_config(settings: RunSettings, url: str, spec: Contract) -> Sche
         "request-timeout": settings.request_timeout,
         # Schemathesis must not write its cache or Hypothesis's database into the user's folder.
         "cache": {"enabled": False},
-        "generation": {"mode": "all", "max-examples": depth.max_examples, "database": "none"},
+        # No NUL in generated text: Django REST framework and PostgreSQL refuse it though
+        # JSON Schema allows it, which would make a refusal of no schema's making;
+        # config.malformed-body sends one on purpose and judges the answer.
+        "generation": {
+            "mode": "all",
+            "max-examples": depth.max_examples,
+            "database": "none",
+            "allow-x00": False,
+        },
         "phases": {"stateful": {"max-steps": depth.stateful_max_steps}},
         "auth": {"auto-signup": False},
         # Failures carry complete curl lines: the tokens are the run's own throwaway users'.
@@ -128,6 +147,8 @@ class _Tally:
         default_factory=dict
     )
     errors: dict[str | None, list[str]] = field(default_factory=dict)
+    # Per rule of `_unpromised`: the operations whose answers it set aside.
+    unjudged: dict[str, set[str]] = field(default_factory=dict)
 
 
 class _Peer:
@@ -249,6 +270,10 @@ class GenericRun:
 
     def execute(self) -> Iterator[Event]:
         """Run every phase, yielding progress; the outcomes are read afterwards."""
+        # Addresses every mail validator takes: JSON Schema's `email` admits ones that
+        # pydantic's and Django's refuse (reserved domains, RFC 5321's lengths), which
+        # would be refusals of no schema's making.
+        schemathesis.openapi.format("email", _EMAILS)
         try:
             schema = schemathesis.openapi.from_dict(self._spec.document, config=self.config)
         except (LoaderError, InvalidSchema) as exc:
@@ -263,12 +288,28 @@ class GenericRun:
             yield from self._events(schema)
         finally:
             uninstall()
+        yield from self._unjudged_notices()
         if guard.redirected:
             yield Notice(
                 f"{guard.redirected} generated changes, deletions or logins aimed at what the "
                 "run did not create were sent to an id or email that names nothing instead "
                 "(the run writes only to what it made)"
             )
+
+    def _unjudged_notices(self) -> Iterator[Notice]:
+        """Say which answers were set aside because the spec makes no promise about them."""
+        words = {
+            "undocumented 4xx": "document no refusal (only their success): the 4xx they "
+            "answered were not judged as undocumented statuses",
+            "invalid input": "document no refusal of invalid input (no 400 or 422): values "
+            "their schemas forbid that they accepted were not judged",
+            "routed elsewhere": "were sent methods they lack that another path template "
+            "matching the same path has (`/users/signup` is also `/users/{user_id}` to a "
+            "router): that operation's refusal of the request was not judged as a 405",
+        }
+        for rule, operations in sorted(self._tally.unjudged.items()):
+            shown = ", ".join(sorted(operations)[:4]) + (", ..." if len(operations) > 4 else "")
+            yield Notice(f"{len(operations)} operations ({shown}) {words[rule]}")
 
     def _authenticate(self, schema: BaseSchema) -> int:
         """The run's accounts as schemathesis's WFC peers (one account: its plain auth)."""
@@ -328,9 +369,24 @@ class GenericRun:
                 failure = node.failure_info.failure
                 operation = self._spec.operation_name(failure.operation or label)
                 interaction = recorder.interactions.get(failure.case_id or case_id)
+                unpromised = self._unpromised(check_id, operation, interaction)
+                if unpromised is not None:
+                    self._tally.unjudged.setdefault(unpromised, set()).add(operation or "")
+                    continue
                 if interaction is not None and _refused_as_bad_http(interaction):
                     # Judged by the server's HTTP layer before the API saw it: no promise
                     # of the spec is at stake (neither failed nor passed).
+                    continue
+                if interaction is not None and (
+                    (
+                        check_id == "generic.allow-header-conformance"
+                        and self._advertised_elsewhere(interaction)
+                    )
+                    or (
+                        check_id == "generic.positive-data-acceptance"
+                        and _refused_as_taken(interaction)
+                    )
+                ):
                     continue
                 record = FailureRecord(
                     check_id=check_id,
@@ -346,6 +402,58 @@ class GenericRun:
                 )
                 found = self._tally.failures.setdefault((check_id, operation), {})
                 found.setdefault((failure.title, record.seen), record)
+
+    def _route(self, uri: str) -> str:
+        """A request's path as the spec writes it: less the target URL's own path (`/api`)."""
+        path = urlsplit(uri).path
+        base = urlsplit(self._url).path.rstrip("/")
+        return path[len(base) :] or "/" if base and path.startswith(base + "/") else path
+
+    def _unpromised(self, check_id: str, name: str | None, interaction: Any) -> str | None:
+        """Why an answer a generic check failed breaks no promise of the spec, or None.
+
+        - An operation that documents only its success (no refusal beyond FastAPI's 422)
+          says nothing of which 4xx it answers: its 4xx are not judged as undocumented.
+        - One that documents no refusal of invalid input (no 400, 422, `4XX`, `default`)
+          does not promise to refuse it: accepting a value its schema forbids (a page
+          size out of type, which Django REST framework ignores) is not judged.
+        - A method a path lacks, that a template matching the path by its text has (a
+          router matches `/users/signup` to `/users/{user_id}` before it reads the id's
+          type), reaches that operation: its refusal (a 403, a 422) is no wrong 405.
+        """
+        operation = self._spec.operations.get(name or "")
+        response = interaction.response if interaction is not None else None
+        if operation is None or response is None:
+            return None
+        status = int(response.status_code)
+        if (
+            check_id == "generic.status-code-conformance"
+            and 400 <= status < 500
+            and not operation.documents_refusals
+        ):
+            return "undocumented 4xx"
+        if check_id == "generic.negative-data-rejection" and not operation.documents_invalid_input:
+            return "invalid input"
+        if (
+            check_id == "generic.unsupported-method"
+            and 400 <= status < 500
+            and str(interaction.request.method).lower()
+            in self._spec.methods_at(self._route(str(interaction.request.uri)), typed=False)
+        ):
+            return "routed elsewhere"
+        return None
+
+    def _advertised_elsewhere(self, interaction: Any) -> bool:
+        """Whether an `Allow` header's methods are each documented for the request's path
+        by some template of the spec (`PUT /articles/feed` by `PUT /articles/{slug}`):
+        schemathesis compares it with one template's methods only."""
+        response = interaction.response
+        if response is None:
+            return False
+        allow = ", ".join(response.headers.get("allow") or response.headers.get("Allow") or [])
+        advertised = {m.strip().lower() for m in allow.split(",") if m.strip()}
+        documented = self._spec.methods_at(self._route(str(interaction.request.uri)))
+        return bool(advertised) and advertised <= documented | {"head", "options"}
 
     def _track_accounts(self, recorder: ScenarioRecorder) -> None:
         """Follow what generated requests did to accounts, so that the clean-up can delete them.
@@ -365,17 +473,23 @@ class GenericRun:
             request, response = interaction.request, interaction.response
             if response is None or not 200 <= response.status_code < 300:
                 continue
-            path = urlsplit(request.uri).path
+            path = self._route(request.uri)
             sent = _json_object(request.body)
             if request.method == signup.method.upper() and _path_id(signup.path, path):
+                sent = _fields(signup, sent)
                 identifier = sent.get(creds.signup_identifier or "")
                 password = sent.get(creds.signup_secret or "")
                 if isinstance(identifier, str) and isinstance(password, str):
-                    answered = _json_object(response.content)
+                    answered = signup.unwrap(response.status_code, _json_object(response.content))
                     self._identities.adopt(
-                        identifier, password, answered.get(account.id_field if account else "id")
+                        identifier,
+                        password,
+                        answered.get(account.id_field if account else "id")
+                        if isinstance(answered, dict)
+                        else None,
                     )
             elif update is not None and request.method == update.method.upper():
+                sent = _fields(update, sent)
                 user_id = _path_id(update.path, path)
                 if user_id:
                     self._identities.note_changed(
@@ -392,6 +506,12 @@ class GenericRun:
                     headers = {key: ", ".join(values) for key, values in request.headers.items()}
                     presented = self._identities.presentation.read(headers, request.uri)
                     self._identities.note_deleted_by_token(presented)
+
+
+def _fields(operation: Operation, sent: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a request body, out of the wrapper the operation's body declares."""
+    fields = operation.body.unwrap(sent) if operation.body is not None else sent
+    return fields if isinstance(fields, dict) else {}
 
 
 def _path_id(template: str, path: str) -> tuple[object, ...] | None:
@@ -437,6 +557,27 @@ def _text(content: bytes | None) -> str:
 # Headers whose value HTTP itself defines (RFC 9112): a generated value that breaks them
 # makes the request malformed, and the server's HTTP layer answers 400 before the API runs.
 _FRAMING = ("content-length", "transfer-encoding", "host")
+
+
+_EMAILS = st.from_regex(r"\A[a-z0-9]{1,20}(\.[a-z0-9]{1,10})?@[a-z0-9]{1,20}\.example\.com\Z")
+
+# What an answer says when a value it was given is already taken (Rails, Django REST
+# framework, Conduit: a uniqueness refusal is often a 400 or a 422, not a 409).
+_TAKEN = re.compile(
+    r"already (been )?(taken|exists?|in use|registered|used)|must be unique|not unique"
+    r"|duplicate|unique constraint|already a (user|member|account)",
+    re.I,
+)
+
+
+def _refused_as_taken(interaction: Any) -> bool:
+    """A 4xx to a valid write whose answer says that a value it carries is already taken:
+    a conflict with data already there, not a refusal of the schema's values (uniqueness
+    is judged by the checks that make the duplicate on purpose)."""
+    response = interaction.response
+    if response is None or int(response.status_code) not in (400, 409, 422):
+        return False
+    return bool(_TAKEN.search(_text(response.content)))
 
 
 def _refused_as_bad_http(interaction: Any) -> bool:

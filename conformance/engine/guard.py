@@ -28,12 +28,12 @@ from .ledger import Ledger
 if TYPE_CHECKING:
     from schemathesis import Case, HookContext, Response
 
-__all__ = ["NOWHERE", "WriteGuard", "install", "nowhere", "uninstall"]
+__all__ = ["NOWHERE", "WRITES", "WriteGuard", "install", "nowhere", "uninstall"]
 
 # A valid id (inside int64) that no deployment has reached: what foreign ids become.
 NOWHERE = 2**62 + 424242
 _MAX_ID = 2**63 - 1
-_WRITES = ("post", "put", "patch", "delete")
+WRITES = ("post", "put", "patch", "delete")
 
 
 def nowhere(resource: Resource) -> object:
@@ -58,10 +58,10 @@ class WriteGuard:
         self._guarded: dict[str, list[tuple[str, Resource]]] = {}
         for operation in spec:
             named = spec.rows_named(operation)
-            if operation.method in _WRITES and named:
+            if operation.method in WRITES and named:
                 self._guarded[operation.label] = named
         self._creates = {
-            resource.create.label: resource.name
+            resource.create.label: (resource.name, resource.create)
             for resource in spec.resources
             if resource.create is not None
         }
@@ -69,7 +69,7 @@ class WriteGuard:
         self._id_params = {resource.name: resource.id_param for resource in spec.resources}
         token = spec.roles.get(RoleName.TOKEN)
         creds = spec.roles.credentials
-        self._login = token.label if token is not None else None
+        self._login = token
         self._login_field = creds.token_identifier if creds is not None else None
         self.redirected = 0
 
@@ -80,7 +80,7 @@ class WriteGuard:
         return kind == self._account and self._identities.owns_account(row_id)
 
     def before_call(self, case: Case[Any]) -> None:
-        if case.operation.label == self._login:
+        if self._login is not None and case.operation.label == self._login.label:
             self._guard_login(case)
             return
         guarded = self._guarded.get(case.operation.label)
@@ -96,6 +96,9 @@ class WriteGuard:
     def _guard_login(self, case: Case[Any]) -> None:
         """Failed logins count against an account: never fail one the run did not make."""
         body = case.body
+        if self._login is not None and self._login.body is not None:
+            # The fields, inside the body's wrapper where it has one (`{"user": {...}}`).
+            body = self._login.body.unwrap(body)
         if not isinstance(body, dict) or self._login_field is None:
             return
         identifier = body.get(self._login_field)
@@ -108,11 +111,12 @@ class WriteGuard:
                 self.redirected += 1
 
     def after_call(self, case: Case[Any], response: Response) -> None:
-        kind = self._creates.get(case.operation.label)
-        if kind is None or not 200 <= response.status_code < 300:
+        found = self._creates.get(case.operation.label)
+        if found is None or not 200 <= response.status_code < 300:
             return
+        kind, create = found
         try:
-            body = response.json()
+            body = create.unwrap(response.status_code, response.json())
         except ValueError:
             return
         row_id = body.get(self._id_fields[kind]) if isinstance(body, dict) else None
@@ -173,9 +177,21 @@ _registered = False
 _install_lock = threading.Lock()
 
 
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _no_null_in_forms(case: Case[Any]) -> None:
+    """A form has no null: a generated null (of a nullable field) is sent as the field's
+    absence, not as the text "null" that no server reads as null."""
+    if case.media_type in _FORMS and isinstance(case.body, dict):
+        for name in [name for name, value in case.body.items() if value is None]:
+            del case.body[name]
+
+
 def _before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> None:
     guard = _active
     if guard is not None:
+        _no_null_in_forms(case)
         guard.before_call(case)
 
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 import threading
 import time
 from http.cookiejar import CookieJar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ..errors import InternalError
 from .settings import RateLimit
+
+if TYPE_CHECKING:
+    from ..contract import Operation
 
 __all__ = ["USER_AGENT", "RateLimiter", "TargetClient", "json_body"]
 
@@ -24,12 +27,18 @@ USER_AGENT = "conformance-run"
 _STALE_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
-def json_body(response: httpx.Response) -> dict[str, Any]:
-    """The body as a JSON object, or an empty dict when it is anything else."""
+def json_body(response: httpx.Response, operation: Operation | None = None) -> dict[str, Any]:
+    """The body as a JSON object, or an empty dict when it is anything else.
+
+    Given the operation that answered, the object is taken out of the wrapper its
+    documented answer declares (`{"user": {...}}`).
+    """
     try:
         body = response.json()
     except ValueError:
         return {}
+    if operation is not None:
+        body = operation.unwrap(response.status_code, body)
     return body if isinstance(body, dict) else {}
 
 

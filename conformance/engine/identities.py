@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from ..contract import Contract, RoleName, accounts
+from ..contract import Contract, Operation, RoleName, accounts
 from ..contract.security import SecurityScheme, basic_credential
 from .http import TargetClient, json_body
 from .settings import ConfiguredIdentity
@@ -121,6 +121,9 @@ class Identities:
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
         self._created: list[Identity] = []
+        # Operations a normal account was refused (401, 403) though the spec does not say
+        # they are reserved: learned once for the run, then taken as the admin.
+        self._reserved: set[str] = set()
         self._admin = (
             Identity("admin", admin_email, admin_password, is_admin=True)
             if admin_email and admin_password
@@ -186,14 +189,15 @@ class Identities:
         signup = self.roles[RoleName.SIGNUP]
         assert signup is not None
         identity = Identity(label, self.email_for(label), self._password())
+        fields = self.signup_body(identity.email, identity.password, label)
         response = self._client.request(
             signup.method.upper(),
             signup.url_path(),
-            json=self.signup_body(identity.email, identity.password, label),
+            json=signup.body.wrap(fields) if signup.body is not None else fields,
         )
         if not 200 <= response.status_code < 300:
             raise IdentityError(f"sign-up answered {response.status_code}", response, step="signup")
-        identity.user_id = self._id_of(json_body(response))
+        identity.user_id = self._id_of(json_body(response, signup))
         self.track(identity)
         if login:
             self._first_login(identity)
@@ -272,16 +276,14 @@ class Identities:
 
     def login_response(self, email: str, password: str) -> httpx.Response:
         """The token operation's answer to these credentials."""
-        token = self.roles.get(RoleName.TOKEN)
-        creds = self.credentials
-        if token is None or creds is None:
+        call = accounts.token_call(self.roles, email, password)
+        if call is None:
             raise IdentityError(
                 "the run cannot log in: no token operation was found (set "
                 '`[roles] token = "<operationId>"` in conformance.toml)'
             )
-        body = {creds.token_identifier: email, creds.token_secret: password}
-        sent: dict[str, Any] = {"data": body} if creds.token_form else {"json": body}
-        return self._client.request(token.method.upper(), token.url_path(), **sent)
+        sent: dict[str, Any] = {"data": call.body} if call.form else {"json": call.body}
+        return self._client.request(call.method, call.path, **sent)
 
     def log_in(self, identity: Identity) -> None:
         if identity.static_token:
@@ -296,10 +298,14 @@ class Identities:
             raise IdentityError(
                 f"login of {identity.email} answered {response.status_code}", response
             )
-        self._store(identity, response)
+        self._store(identity, response, self.roles.get(RoleName.TOKEN))
 
-    def _store(self, identity: Identity, response: httpx.Response) -> None:
-        tokens = accounts.read_tokens(self.credentials, json_body(response), dict(response.cookies))
+    def _store(
+        self, identity: Identity, response: httpx.Response, answered: Operation | None
+    ) -> None:
+        tokens = accounts.read_tokens(
+            self.credentials, json_body(response, answered), dict(response.cookies)
+        )
         if tokens is None:
             creds = self.credentials
             access = creds.access_field if creds else "access_token"
@@ -326,17 +332,11 @@ class Identities:
             return identity.access_token
 
     def _renew(self, identity: Identity) -> None:
-        refresh = self.roles.get(RoleName.REFRESH)
-        creds = self.credentials
-        if identity.refresh_token and refresh is not None and creds is not None:
-            field_name = creds.refresh_request_field or "refresh_token"
-            response = self._client.request(
-                refresh.method.upper(),
-                refresh.url_path(),
-                json={field_name: identity.refresh_token},
-            )
+        call = accounts.refresh_call(self.roles, identity.refresh_token)
+        if call is not None:
+            response = self._client.request(call.method, call.path, json=call.body)
             if response.status_code == 200:
-                self._store(identity, response)
+                self._store(identity, response, self.roles.get(RoleName.REFRESH))
                 return
         self.log_in(identity)
 
@@ -354,6 +354,21 @@ class Identities:
         return present(self.presentation, credential, request)
 
     # -- the admin -------------------------------------------------------------------------
+
+    def learn_reserved(self, operation_id: str) -> None:
+        """A normal account was refused this operation: it is reserved (to the admin)."""
+        with self._lock:
+            self._reserved.add(operation_id)
+
+    def is_reserved(self, operation_id: str) -> bool:
+        with self._lock:
+            return operation_id in self._reserved
+
+    @property
+    def reserved(self) -> list[str]:
+        """The operations learned reserved during the run, in name order."""
+        with self._lock:
+            return sorted(self._reserved)
 
     @property
     def has_admin(self) -> bool:
@@ -422,4 +437,4 @@ class Identities:
         me = self._client.request("GET", current.url_path(), **sent)
         if me.status_code != 200:
             return None
-        return self._id_of(json_body(me))
+        return self._id_of(json_body(me, current))

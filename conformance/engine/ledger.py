@@ -55,6 +55,16 @@ class Ledger:
         with self._lock:
             self._made.append(Made(resource, dict(path), owner))
 
+    def moved(self, resource: str, old: dict[str, object], new: dict[str, object]) -> None:
+        """An object's key changed (a new title, a new slug): it is deleted by its new path."""
+        with self._lock:
+            self._made = [
+                Made(resource, dict(new), made.owner)
+                if made.resource == resource and made.path == old
+                else made
+                for made in self._made
+            ]
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._made)

@@ -50,7 +50,7 @@ def probe_request(ctx: CheckContext, operation: Operation) -> dict[str, Any]:
     """
     request: dict[str, Any] = {"path": nowhere_path(ctx, operation)}
     if operation.body is not None:
-        body = schemas.sample(operation.body.schema, hint=f"cf-{ctx.identities.run_tag}-probe")
+        body = schemas.sample(operation.body.fields, hint=f"cf-{ctx.identities.run_tag}-probe")
         request["data" if operation.body.is_form else "json"] = body
     return request
 

@@ -149,9 +149,9 @@ class SetupCause:
             if self.identity == "the admin":
                 return "the deployment refuses this to the admin credentials given"
             return (
-                "closed to the accounts the run signs up, and the run never writes as the "
-                "admin: what needs it is untested here (a fault of the deployment if the "
-                "spec means it open to any account)"
+                "closed to the accounts the run signs up: give admin credentials "
+                "(--admin-email/--admin-password) and the run takes such steps as the admin "
+                "(a fault of the deployment if the spec means it open to any account)"
             )
         return _HINTS.get(self.kind)
 

@@ -25,6 +25,7 @@ __all__ = [
     "changed_fields",
     "listed_rows",
     "page_query",
+    "row_variants",
     "success_statuses",
     "total_of",
     "unknown_id",
@@ -60,7 +61,7 @@ def body_for(resource: Resource, run_tag: str, label: str) -> dict[str, Any]:
     if create is None or create.body is None:
         return {}
     hint = f"cf-{run_tag}-{label}-{next(_counter)}"
-    value = schemas.sample(create.body.schema, hint=hint)
+    value = schemas.sample(create.body.fields, hint=hint)
     body = value if isinstance(value, dict) else {}
     # Optional text fields too, so that a round trip shows more than the required ones.
     for name, schema in create.body.properties.items():
@@ -72,6 +73,28 @@ def body_for(resource: Resource, run_tag: str, label: str) -> dict[str, Any]:
                 {**schemas.object_schema(schema), "type": "string"}, hint=f"{hint}-{name}"
             )
     return body
+
+
+# More values than this make an enum a value of the row's data, not a kind of row.
+_KINDS = 4
+
+
+def row_variants(resource: Resource) -> list[dict[str, Any]]:
+    """The fields that make each kind of row a create can make: none (the sampled row),
+    then each other value of every enum field it takes (`visibility: public` beside the
+    default `private`), one field at a time."""
+    create = resource.create
+    variants: list[dict[str, Any]] = [{}]
+    if create is None or create.body is None:
+        return variants
+    for name, schema in create.body.properties.items():
+        inner = schemas.object_schema(schema)
+        values = inner.get("enum")
+        if inner.get("readOnly") or not isinstance(values, list) or len(values) > _KINDS:
+            continue
+        sampled = schemas.sample(schema)
+        variants += [{name: value} for value in values if value is not None and value != sampled]
+    return variants
 
 
 def changed_fields(resource: Resource, row: Row) -> dict[str, Any]:

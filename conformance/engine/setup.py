@@ -64,13 +64,19 @@ def doing(spec: Contract, operation: Operation) -> str:
         for action, found in resource.operations:
             if found is operation:
                 return _ACTION_STEPS[action].format(resource.name)
+        if operation in resource.other_creates:
+            return _ACTION_STEPS["create"].format(resource.name)
+        if operation in resource.actions:
+            return f"{operation.operation_id} on a row of {resource.name}"
     return f"calling {operation.operation_id}"
 
 
 def who(identities: Identities, response: httpx.Response) -> str | None:
-    """As whom the request was sent, from its bearer token: None when anonymous."""
-    scheme, _, token = response.request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    """As whom the request was sent, from the credential it presented: None when anonymous."""
+    request = response.request
+    headers = {str(key): str(value) for key, value in request.headers.items()}
+    token = identities.presentation.read(headers, str(request.url))
+    if not token:
         return None
     return _identity_words(identities.by_token(token))
 

@@ -1,9 +1,11 @@
 """A step a check needs that does not work skips the check, with the cause, stated once.
 
-On the FastAPI-template fixture where only superusers create items (and `POST /users/`
-is reserved to superusers, as in the template), a run with no admin credentials, on the
-document the app serves, fails no check for those refused creates: the checks that
-needed a row are skipped with the cause, and the console names each cause once. A
+On the FastAPI-template fixture where only superusers create items (and `POST /users/`,
+the change of an account by id and the list of accounts are reserved to superusers, as in
+the template, though the document does not say so), a run with no admin credentials, on
+the document the app serves, fails no check for those refusals: the checks that needed
+the step are skipped with the cause, and the console names each cause once. With admin
+credentials the run takes those steps as the admin. A
 create that fails on the server still fails the check that asserts the create; a
 sign-up that fails still fails the check that asserts the sign-up.
 """
@@ -18,7 +20,12 @@ from starlette.responses import JSONResponse
 
 import conformance.engine.checks  # noqa: F401 (registers the checks)
 from conformance.engine.registry import REGISTRY
-from tests.conformance.targets.fastapi_defaults import API_V1_STR, create_app
+from tests.conformance.targets.fastapi_defaults import (
+    API_V1_STR,
+    FIRST_SUPERUSER,
+    FIRST_SUPERUSER_PASSWORD,
+    create_app,
+)
 
 from .targets.runner import ConformanceRun, run_conformance
 from .targets.serving import serve
@@ -27,8 +34,10 @@ ITEMS_REFUSED = (
     "creating a row of items (POST /api/v1/items/) as a normal account was refused (403)"
 )
 USERS_REFUSED = (
-    "creating a row of users (POST /api/v1/users/) as a normal account was refused (403)"
+    "changing a row of users (PATCH /api/v1/users/{user_id}) as a normal account was "
+    "refused (403)"
 )
+USERS_LISTED = "listing users (GET /api/v1/users/) as a normal account was refused (403)"
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -93,7 +102,7 @@ def test_the_checks_that_needed_a_row_are_skipped_with_the_cause(full_run: Confo
     assert read["cause"]["kind"] == "refused" and read["cause"]["need"] == "row"
     assert read["cause"]["status_code"] == 403 and read["cause"]["identity"] == "a normal account"
     # The issue's example: a 256-character email "accepted" while the answer was that 403.
-    length = _outcome(full_run, "limits.string-length", "users-create_user")
+    length = _outcome(full_run, "limits.string-length", "users-update_user")
     assert length["status"] == "skipped" and length["cause"]["text"] == USERS_REFUSED, length
     # The check that asserts the create is not failed by a refusal of the caller either.
     create = _outcome(full_run, "workflows.create-read", "items-create_item")
@@ -102,7 +111,7 @@ def test_the_checks_that_needed_a_row_are_skipped_with_the_cause(full_run: Confo
 
 def test_each_cause_is_listed_once_with_every_outcome_it_skipped(full_run: ConformanceRun) -> None:
     causes = {cause["text"]: cause for cause in full_run.report["causes"]}
-    assert set(causes) == {ITEMS_REFUSED, USERS_REFUSED}, full_run.explain()
+    assert set(causes) == {ITEMS_REFUSED, USERS_REFUSED, USERS_LISTED}, full_run.explain()
     for text, cause in causes.items():
         stopped = [o for o in full_run.report["outcomes"] if (o["cause"] or {}).get("text") == text]
         assert cause["outcomes"] == len(stopped)
@@ -140,6 +149,28 @@ def test_a_run_whose_only_problems_are_set_up_passes_and_says_so(superuser_creat
     assert skipped > 0
     verdict = next(line for line in run.stdout.splitlines() if line.startswith("PASSED"))
     assert f"({skipped} because set-up failed)" in verdict, verdict
+
+
+def test_with_admin_credentials_the_reserved_steps_are_taken_as_the_admin(
+    superuser_creates: str,
+) -> None:
+    spec = f"{superuser_creates}{API_V1_STR}/openapi.json"
+    run = run_conformance(
+        superuser_creates,
+        admin=(FIRST_SUPERUSER, FIRST_SUPERUSER_PASSWORD),
+        generic=False,
+        extra_args=["--spec", spec],
+    )
+    assert run.exit_code == 0, run.explain()
+    texts = {cause["text"] for cause in run.report["causes"]}
+    assert not texts & {ITEMS_REFUSED, USERS_REFUSED, USERS_LISTED}, texts
+    # The create the spec does not mark reserved is made, read back and judged, as the admin.
+    for check_id, operation in (
+        ("workflows.create-read", "items-create_item"),
+        ("authz.read-cross-user", "items-read_item"),
+        ("workflows.user-patch-read", "users-update_user"),
+    ):
+        assert _outcome(run, check_id, operation)["status"] == "passed", run.explain()
 
 
 def test_a_create_that_fails_on_the_server_fails_the_check_that_asserts_it() -> None:

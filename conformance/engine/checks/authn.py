@@ -401,7 +401,7 @@ def _password_change(ctx: CheckContext) -> tuple[Operation, str]:
 
 @check(
     "authn.password-change-revokes",
-    setup=(Need.ACCOUNT,),
+    setup=(Need.ACCOUNT, Need.ACCESS),
     targets=Targets(
         "an update of the accounts whose body has a secret field",
         lambda contract: [op.operation_id for op in (_account_update(contract),) if op],
@@ -430,7 +430,9 @@ def password_change_revokes(ctx: CheckContext) -> None:
         fields = update.body.properties if update.body is not None else {}
         required = update.body.required_fields if update.body is not None else frozenset()
         body = {n: old for n in required if n != secret and is_secret(n, fields.get(n, {}))}
-        response = ctx.send(update, as_=user, path=path, json={**body, secret: new})
+        # Where only the admin may change accounts, the admin changes it (`act`).
+        response, _ = ctx.act(update, user, path=path, json={**body, secret: new})
+        ctx.require_allowed(response, update)
         ctx.expect_success(response, update, title="a password change failed")
         user.password = new
         if held and ctx.spec.roles.get(RoleName.REFRESH) is not None:

@@ -18,7 +18,15 @@ from ...contract.admin import admin_lists, admin_only, admin_reads
 from ..context import CheckContext
 from ..identities import Identity
 from ..registry import Need, Owasp, check
-from ..rows import Row, page_query, success_statuses, total_of, unknown_id, widest_page
+from ..rows import (
+    Row,
+    page_query,
+    row_variants,
+    success_statuses,
+    total_of,
+    unknown_id,
+    widest_page,
+)
 from ..targets import found_by, of_account, of_found, of_resources
 
 
@@ -44,6 +52,15 @@ def _refused(ctx: CheckContext, response: httpx.Response, operation: Operation, 
             seen=f"{response.status_code} {response.text[:200]}",
             response=response,
             operation=operation.operation_id,
+        )
+
+
+def _served_to_all(ctx: CheckContext, operation: Operation) -> None:
+    """Skip an operation that takes no credential: what it serves is everyone's to see."""
+    if not operation.secured:
+        how = "its security is optional" if operation.optional_security else "it has no security"
+        ctx.skip(
+            f"{operation.operation_id} serves anyone ({how}), so its rows are everyone's to see"
         )
 
 
@@ -87,6 +104,7 @@ def read_cross_user(ctx: CheckContext) -> None:
     for resource in ctx.resources_with("create", "read"):
         assert resource.read is not None
         with ctx.on(resource.read):
+            _served_to_all(ctx, resource.read)
             row = ctx.row(resource, owner)
             for path in _paths(ctx, resource, row, intruder):
                 response = ctx.send(resource.read, as_=intruder, path=path)
@@ -115,12 +133,15 @@ Judge = Callable[[CheckContext, Resource, Row, list[dict[str, object]], Identity
 
 
 def _on_every_resource(ctx: CheckContext, action: str, judge: Judge) -> None:
-    """Judge a row of the owner's of every resource with `action`, as the intruder."""
+    """Judge rows of the owner's of every resource with `action`, as the intruder: one
+    for each value of the create's enum fields (a public row and a private one, where a
+    `visibility` says so: a row the intruder cannot see shows nothing of who may write)."""
     owner, intruder = _pair(ctx)
     for resource in ctx.resources_with("create", "read", action):
         with ctx.on(dict(resource.operations)[action]):
-            row = ctx.row(resource, owner)
-            judge(ctx, resource, row, _paths(ctx, resource, row, intruder), intruder)
+            for fields in row_variants(resource):
+                row = ctx.row(resource, owner, **fields)
+                judge(ctx, resource, row, _paths(ctx, resource, row, intruder), intruder)
 
 
 def _on_the_account(ctx: CheckContext, action: str, judge: Judge) -> None:
@@ -210,11 +231,13 @@ def list_isolation(ctx: CheckContext) -> None:
     for resource in ctx.resources_with("create", "list"):
         assert resource.listing is not None
         with ctx.on(resource.listing):
+            _served_to_all(ctx, resource.listing)
             first = ctx.row(resource, owner)
             second = ctx.row(resource, owner, within=first.parent_path)
             foreign = {str(first.id), str(second.id)}
             own = ctx.row(resource, other)
-            _only_own(ctx, resource, _list(ctx, resource, other, own.parent_path), own)
+            listed = _list(ctx, resource, other, own.parent_path)
+            _only_own(ctx, resource, listed, own, foreign)
             if resource.parent is not None:
                 # The namespace rule again: another user's parent lends the caller nothing.
                 response = _list(ctx, resource, other, first.parent_path)
@@ -248,19 +271,28 @@ def _listed_ids(ctx: CheckContext, resource: Resource, response: httpx.Response)
     return {str(entry.get(resource.id_field)) for entry in rows if isinstance(entry, dict)}
 
 
-def _only_own(ctx: CheckContext, resource: Resource, response: httpx.Response, own: Row) -> None:
-    """The caller's list (within their own parent) is exactly their one row, and counts it."""
+def _only_own(
+    ctx: CheckContext, resource: Resource, response: httpx.Response, own: Row, foreign: set[str]
+) -> None:
+    """The caller's list (within their own parent) shows none of the other user's rows;
+    where it shows the caller's one row alone, its total counts that one.
+
+    Rows of neither (public rows of other accounts, where the API shares some) are not
+    judged: the spec does not say whose rows a list shows beyond the caller's.
+    """
     assert resource.listing is not None
     ctx.expect_success(response, resource.listing, title="the list failed")
     ids = _listed_ids(ctx, resource, response)
-    if ids != {str(own.id)}:
+    if ids & foreign:
         ctx.fail(
             f"the list shows {resource.name} that are not the caller's",
-            expected=f"only {own.id}",
+            expected=f"only {own.id}, none of {sorted(foreign)}",
             seen=f"{sorted(ids)}",
             response=response,
             operation=resource.listing.operation_id,
         )
+    if ids != {str(own.id)}:
+        return
     found = total_of(resource, response)
     # A missing total header is workflows.list-contains's to judge; an envelope
     # without its documented total field counts as a wrong total here.

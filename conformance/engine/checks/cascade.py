@@ -63,7 +63,7 @@ def cascade_delete(ctx: CheckContext) -> None:
             path = dict(made.parent_path)
             assert child.parent_param is not None
             path[parent.id_param] = path.pop(child.parent_param)
-            response = ctx.send(delete, as_=owner, path=path)
+            response = ctx.send(delete, as_=made.owner, path=path)
             ctx.require_success(response, delete, need=Need.ACCESS)
             _expect_gone(ctx, child, made, delete)
 
@@ -71,7 +71,7 @@ def cascade_delete(ctx: CheckContext) -> None:
 def _expect_gone(ctx: CheckContext, child: Resource, made: Row, delete: Operation) -> None:
     if child.read is not None and child.id_param is not None:
         read = ctx.send(child.read, as_=made.owner, path=made.path)
-        body = json_body(read) if 200 <= read.status_code < 300 else None
+        body = json_body(read, child.read) if 200 <= read.status_code < 300 else None
         served = body is not None and str(body.get(child.id_field)) == str(made.id)
         how = f"{child.read.operation_id} still answers it"
     else:

@@ -17,7 +17,7 @@ from ..context import CheckContext
 from ..http import json_body
 from ..identities import Identity
 from ..registry import Need, Owasp, check
-from ..rows import body_for, success_statuses, total_of, widest_page
+from ..rows import body_for, success_statuses
 from ..targets import found_by, of_resources
 
 
@@ -87,7 +87,7 @@ def duplicate_creates(ctx: CheckContext) -> None:
                 owner = ctx.user("racer")
                 path = ctx.parent_path(resource, owner)
                 body = body_for(resource, ctx.identities.run_tag, "unique")
-                first = ctx.send(operation, as_=owner, path=path, json=body)
+                first, owner = ctx.act(operation, owner, path=path, json=body)
                 # The first create is a step: the race after it is what is judged.
                 ctx.require_success(first, operation, need=Need.ROW)
                 again = ctx.send(operation, as_=owner, path=path, json=body)
@@ -120,7 +120,7 @@ def _signups(ctx: CheckContext, count: int) -> list[httpx.Response]:
     responses = _in_parallel(ctx, signup, [body] * count)
     for response in responses:
         if 200 <= response.status_code < 300:
-            made = accounts.account_id(ctx.spec, json_body(response))
+            made = accounts.account_id(ctx.spec, json_body(response, signup))
             ctx.identities.adopt_created(identifier, password, made)
     return responses
 
@@ -141,9 +141,12 @@ def parallel_creates(ctx: CheckContext) -> None:
         create = resource.create
         assert create is not None
         with ctx.on(create):
-            path = ctx.parent_path(resource, owner)
+            # One row first, a step: it gives the collection (a new parent's) and who may
+            # create there (the admin, where creating is reserved).
+            first = ctx.row(resource, owner)
+            path, maker = first.parent_path, first.owner
             bodies = [body_for(resource, ctx.identities.run_tag, "parallel") for _ in range(count)]
-            responses = _in_parallel(ctx, create, bodies, as_=owner, path=path)
+            responses = _in_parallel(ctx, create, bodies, as_=maker, path=path)
             for response in responses:
                 # Creates refused to the run's account say nothing of the race.
                 ctx.require_allowed(response, create)
@@ -152,6 +155,9 @@ def parallel_creates(ctx: CheckContext) -> None:
                 str(ctx.json_object(r, operation=create.operation_id).get(resource.id_field))
                 for r in responses
             }
+            if resource.id_param is not None:
+                for row_id in ids:
+                    ctx.ledger.note(resource.name, {**path, resource.id_param: row_id}, maker)
             if len(ids) != count:
                 ctx.fail(
                     "parallel creates shared ids",
@@ -163,11 +169,11 @@ def parallel_creates(ctx: CheckContext) -> None:
             for row_id in ids if resource.read is not None else ():
                 assert resource.read is not None
                 read = ctx.send(
-                    resource.read, as_=owner, path={**path, resource.id_param or "id": row_id}
+                    resource.read, as_=maker, path={**path, resource.id_param or "id": row_id}
                 )
                 ctx.expect_success(read, resource.read, title="a created row cannot be read")
             if resource.listing is not None:
-                _counted(ctx, resource, path, owner, ids, create)
+                _counted(ctx, resource, path, maker, ids | {str(first.id)}, create)
 
 
 def _counted(
@@ -180,28 +186,13 @@ def _counted(
 ) -> None:
     """The list of the new rows' collection (the owner's own, or their new parent's) shows
     each of them, and its total, where the spec documents one, counts exactly them."""
-    listing = resource.listing
-    assert listing is not None
-    response = ctx.send(listing, as_=owner, path=path, params=widest_page(resource))
-    ctx.expect_success(response, listing, title="the list failed")
-    rows = ctx.rows_in(resource, response)
-    listed = {str(entry.get(resource.id_field)) for entry in rows if isinstance(entry, dict)}
-    page = resource.pagination.size
-    fits = page is None or page.maximum is None or page.maximum >= len(ids)
-    if fits and not ids <= listed:
+    listed = ctx.listed(resource, owner, path, ids)
+    if not ids <= set(listed.ids):
         ctx.fail(
             "the list misses rows made in parallel",
             expected=f"ids {sorted(ids)}",
-            seen=f"ids {sorted(listed)}",
-            response=response,
+            seen=f"ids {sorted(listed.ids)}",
+            response=listed.response,
             operation=create.operation_id,
         )
-    found = total_of(resource, response)
-    if found is not None and found[1] != str(len(ids)):
-        ctx.fail(
-            "the list does not count every parallel create",
-            expected=f"{found[0]} {len(ids)}",
-            seen=repr(found[1]),
-            response=response,
-            operation=create.operation_id,
-        )
+    ctx.expect_total(resource, listed.response, len(ids), at_least=listed.shared, operation=create)

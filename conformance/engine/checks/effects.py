@@ -17,32 +17,22 @@ import httpx
 from ...contract import Contract, Operation, Resource, schemas
 from ...contract.roles import is_secret
 from ..context import CheckContext
+from ..identities import Identity
 from ..registry import Need, Owasp, check
 from ..rows import Row, body_for
 from ..targets import found_by, of_found
 
-_WRITES = ("post", "put", "patch", "delete")
 
-
-def _actions(contract: Contract, resource: Resource) -> list[Operation]:
-    """The writes on one item beyond its own update, replace and delete: operations under
-    its item path (`/x/{id}/favorite`) with no parameter of their own, answering the row."""
-    if resource.item_path is None or resource.read is None:
-        return []
-    prefix = resource.item_path.rstrip("/") + "/"
-    # A nested resource's create (`POST /x/{id}/y`) is not an action on `x`.
-    others = {op.operation_id for other in contract.resources for _, op in other.operations}
-    found = []
-    for operation in contract:
-        rest = operation.path[len(prefix) :] if operation.path.startswith(prefix) else None
-        if rest is None or not rest.strip("/") or "{" in rest or operation.method not in _WRITES:
-            continue
-        if operation.operation_id in others:
-            continue
-        success = operation.success
-        if success is not None and resource.id_field in success.properties:
-            found.append(operation)
-    return found
+def _actions(resource: Resource) -> list[Operation]:
+    """The resource's actions under its item path (`/x/{id}/favorite`) answering the row."""
+    prefix = (resource.item_path or "").rstrip("/") + "/"
+    return [
+        action
+        for action in resource.actions
+        if action.path.startswith(prefix)
+        and action.success is not None
+        and resource.id_field in action.success.properties
+    ]
 
 
 def _writes(contract: Contract) -> list[tuple[Resource, str, Operation]]:
@@ -57,7 +47,7 @@ def _writes(contract: Contract) -> list[tuple[Resource, str, Operation]]:
         for kind, operation in (("update", resource.update), ("replace", resource.replace)):
             if operation is not None and operation.body is not None and _answers_row(operation):
                 found.append((resource, kind, operation))
-        found += [(resource, "action", action) for action in _actions(contract, resource)]
+        found += [(resource, "action", action) for action in _actions(resource)]
     return found
 
 
@@ -89,16 +79,17 @@ def write_read(ctx: CheckContext) -> None:
         with ctx.on(operation):
             row = ctx.row(resource, owner)
             if kind == "create":
-                answer = row.body
+                answer, actor = row.body, row.owner
             else:
-                answer = _write(ctx, resource, kind, operation, row)
-            _compare(ctx, resource, row, answer, operation)
+                answer, actor = _write(ctx, resource, kind, operation, row)
+            _compare(ctx, resource, row, answer, operation, actor)
 
 
 def _write(
     ctx: CheckContext, resource: Resource, kind: str, operation: Operation, row: Row
-) -> dict[str, Any]:
-    """Send the write on the row; its answer, as a JSON object (skips when refused)."""
+) -> tuple[dict[str, Any], Identity]:
+    """Send the write on the row (as the admin where only the admin may: `act`); its
+    answer, as a JSON object, and who wrote (skips when refused)."""
     if kind in ("update", "replace"):
         change = ctx.change(resource, row)
         body = dict(change)
@@ -106,27 +97,28 @@ def _write(
             accepted = operation.body.properties
             kept = {k: v for k, v in row.sent.items() if k in accepted}
             body = {**kept, **change}
-        response = ctx.send(operation, as_=row.owner, path=row.path, json=body)
+        response, actor = ctx.act(operation, row.owner, path=row.path, json=body)
     else:
         missing = [p.name for p in operation.path_parameters if p.name not in row.path]
         if missing:
             ctx.skip(f"the row's path gives no {', '.join(missing)}")
         extra: dict[str, Any] = {}
         if operation.body is not None:
-            value = schemas.sample(operation.body.schema, hint=f"cf-{ctx.identities.run_tag}")
+            value = schemas.sample(operation.body.fields, hint=f"cf-{ctx.identities.run_tag}")
             if operation.body.is_form:
                 extra["data"] = value
             else:
                 extra["json"] = value
-        response = ctx.send(operation, as_=row.owner, path=row.path, **extra)
+        response, actor = ctx.act(operation, row.owner, path=row.path, **extra)
     ctx.require_allowed(response, operation)
     ctx.expect_success(response, operation, title="the write failed")
-    return ctx.json_object(response, operation=operation.operation_id)
+    ctx.follow(row, response, operation)
+    return ctx.json_object(response, operation=operation.operation_id), actor
 
 
-def _read(ctx: CheckContext, resource: Resource, row: Row) -> httpx.Response:
+def _read(ctx: CheckContext, resource: Resource, row: Row, reader: Identity) -> httpx.Response:
     assert resource.read is not None
-    read = ctx.send(resource.read, as_=row.owner, path=row.path)
+    read = ctx.send(resource.read, as_=reader, path=row.path)
     ctx.require_success(read, resource.read, need=Need.ACCESS)
     return read
 
@@ -137,15 +129,20 @@ def _compare(
     row: Row,
     answer: dict[str, Any],
     operation: Operation,
+    reader: Identity,
 ) -> None:
+    """A read of the row, as the writer (what a row answers may depend on the caller: a
+    favourite), shows what the write answered."""
     assert resource.read is not None
-    first = _read(ctx, resource, row)
+    first = _read(ctx, resource, row, reader)
     body = ctx.json_object(first, operation=resource.read.operation_id)
     differ = [key for key, value in answer.items() if key in body and body[key] != value]
     if differ:
         # A second read: fields that move between reads (counters of views) are not the
         # write's doing.
-        again = ctx.json_object(_read(ctx, resource, row), operation=None)
+        again = ctx.json_object(
+            _read(ctx, resource, row, reader), operation=resource.read.operation_id
+        )
         differ = [key for key in differ if again.get(key) == body.get(key)]
     if differ:
         ctx.fail(
@@ -211,21 +208,21 @@ def create_defaults(ctx: CheckContext) -> None:
             path = ctx.parent_path(resource, owner)
             sent = body_for(resource, ctx.identities.run_tag, owner.label)
             body = {key: value for key, value in sent.items() if key not in defaults}
-            response = ctx.send(create, as_=owner, path=path, json=body)
+            response, maker = ctx.act(create, owner, path=path, json=body)
             ctx.require_allowed(response, create)
             ctx.expect_success(response, create, title="a create without its defaults failed")
             answer = ctx.json_object(response, operation=create.operation_id)
             row_id = answer.get(resource.id_field)
             if row_id is not None and resource.id_param is not None:
                 path = {**path, resource.id_param: row_id}
-                ctx.ledger.note(resource.name, path, owner)
+                ctx.ledger.note(resource.name, path, maker)
             shown = {key: value for key, value in defaults.items() if key in answer}
             if not shown:
                 ctx.skip("the create's answer holds none of the defaulted fields")
             _expect_defaults(ctx, shown, answer, create, response)
             if resource.read is None or row_id is None or resource.id_param is None:
                 continue
-            read = ctx.send(resource.read, as_=owner, path=path)
+            read = ctx.send(resource.read, as_=maker, path=path)
             ctx.require_success(read, resource.read, need=Need.ACCESS)
             stored = ctx.json_object(read, operation=resource.read.operation_id)
             _expect_defaults(

@@ -9,10 +9,8 @@ challenge (of the run's scheme: Bearer, Token, ...) where its refusal documents
 
 from __future__ import annotations
 
-import re
-
 from ...contract import Contract, Operation, RoleName, accounts
-from ...contract.roles import is_secret
+from ...contract.roles import current_secret
 from ..context import CheckContext
 from ..registry import Need, Owasp, check
 from ..targets import Targets, found_by, of_roles
@@ -115,24 +113,9 @@ def rate_limit(ctx: CheckContext) -> None:
             )
 
 
-# A secret field holding the password the caller has now (not the one they choose).
-_CURRENT = re.compile(r"current|old|existing|previous|present", re.I)
-
-
-def _current_secret(operation: Operation) -> tuple[str, list[str]] | None:
-    """(the field taking the current password, the other secret fields) of a write whose
-    body takes both the current password and another secret; None for any other."""
-    if operation.method == "get" or operation.body is None:
-        return None
-    secrets = [n for n, schema in operation.body.properties.items() if is_secret(n, schema)]
-    current = [name for name in secrets if _CURRENT.search(name)]
-    others = [name for name in secrets if name not in current]
-    return (current[0], others) if len(current) == 1 and others else None
-
-
 def _password_changes(contract: Contract) -> list[Operation]:
     """Every write whose body takes the current password beside a new secret."""
-    return [operation for operation in contract if _current_secret(operation) is not None]
+    return [operation for operation in contract if current_secret(operation) is not None]
 
 
 @check(
@@ -156,7 +139,7 @@ def current_password(ctx: CheckContext) -> None:
         ctx.skip("the spec has no write whose body takes the current password")
     for operation in found:
         with ctx.on(operation):
-            fields = _current_secret(operation)
+            fields = current_secret(operation)
             assert fields is not None
             current, others = fields
             user = ctx.user("guarded")

@@ -38,7 +38,8 @@ def _server_value(
     """A value of the right type for a server-owned field, that the server did not choose.
 
     `control` is a row the server made without the client's say: a boolean is forged as
-    the opposite of the server's own choice, so that an echo of it means it was taken.
+    the opposite of the server's own choice, an enum as another of its values, so that an
+    echo of it means it was taken.
     """
     if name == resource.owner_field and other.user_id is not None:
         return other.user_id
@@ -55,6 +56,10 @@ def _server_value(
         return "2000-01-01T00:00:00Z"
     if "boolean" in schemas.types(schema) and isinstance(control.get(name), bool):
         return not control[name]
+    # An enum's value other than the server's own choice (a status the server sets).
+    choices = [v for v in inner.get("enum") or [] if v is not None and v != control.get(name)]
+    if choices:
+        return choices[0]
     value = schemas.sample({k: v for k, v in inner.items() if k not in ("default", "const")})
     return value if value is not None else "cf-forged"
 
@@ -62,7 +67,7 @@ def _server_value(
 def _strict(body: Body | None) -> bool:
     """Whether the spec closes the body to fields it does not define."""
     return (
-        body is not None and schemas.object_schema(body.schema).get("additionalProperties") is False
+        body is not None and schemas.object_schema(body.fields).get("additionalProperties") is False
     )
 
 
@@ -82,7 +87,7 @@ def _not_applied(
             response=response,
             operation=operation.operation_id,
         )
-    if response.status_code < 300 and str(json_body(response).get(name)) == str(value):
+    if response.status_code < 300 and str(json_body(response, operation).get(name)) == str(value):
         ctx.fail(
             f"the client set {name}, a field only the server sets",
             expected=f"{name} chosen by the server",
@@ -104,7 +109,9 @@ def _forged_changes(
         if resource.read is None:
             continue
         read = ctx.send(resource.read, as_=row.owner, path=row.path)
-        if str(json_body(read).get(name)) == str(value) and str(row.body.get(name)) != str(value):
+        if str(json_body(read, resource.read).get(name)) == str(value) and str(
+            row.body.get(name)
+        ) != str(value):
             ctx.fail(
                 f"a change set {name}, a field only the server sets",
                 expected=f"{name} {row.body.get(name)!r}",
@@ -134,7 +141,7 @@ def mass_assignment(ctx: CheckContext) -> None:
             for name in resource.server_owned:
                 value = _server_value(ctx, resource, name, other, control.body)
                 body = {**body_for(resource, ctx.identities.run_tag, "massive"), name: value}
-                response = ctx.send(resource.create, as_=owner, path=path, json=body)
+                response = ctx.send(resource.create, as_=control.owner, path=path, json=body)
                 _not_applied(ctx, resource.create, response, name, value)
         if resource.update is None:
             continue
@@ -221,7 +228,7 @@ def user_mass_assignment(ctx: CheckContext) -> None:
     own = ctx.row(account, owner)
     reader = account.read or ctx.spec.roles.get(RoleName.CURRENT_ACCOUNT)
     if reader is not None:
-        own.body = json_body(ctx.send(reader, as_=owner, path=own.path))
+        own.body = json_body(ctx.send(reader, as_=owner, path=own.path), reader)
     guarded = _Guarded(ctx, other)
     signup = account.create
     with ctx.on(signup):
@@ -269,7 +276,7 @@ def _role_body(ctx: CheckContext, operation: Operation, user: Identity) -> dict[
     """A valid body for the token, refresh or logout role, with `user`'s credentials."""
     roles, creds = ctx.spec.roles, ctx.spec.roles.credentials
     assert operation.body is not None and creds is not None
-    sampled = schemas.sample(operation.body.schema, hint="cf-unknown")
+    sampled = schemas.sample(operation.body.fields, hint="cf-unknown")
     body: dict[str, Any] = sampled if isinstance(sampled, dict) else {}
     if operation is roles.get(RoleName.TOKEN):
         body.update({creds.token_identifier: user.email, creds.token_secret: user.password})
@@ -303,7 +310,8 @@ def _with_unknown(
             body = {**body_for(resource, ctx.identities.run_tag, "unknown"), **fields}
             response = ctx.send(operation, as_=user, path=path, json=body)
             if resource.id_param is not None:
-                path = {**path, resource.id_param: json_body(response).get(resource.id_field)}
+                made = json_body(response, operation)
+                path = {**path, resource.id_param: made.get(resource.id_field)}
             return response, resource, path
         if operation in (resource.update, resource.replace):
             row = ctx.row(resource, user)
@@ -312,7 +320,9 @@ def _with_unknown(
                 if is_account:
                     ctx.skip("replacing the run's own account would change its credentials")
                 body = {**row.sent, **body}
-            return ctx.send(operation, as_=user, path=row.path, json=body), resource, row.path
+            response = ctx.send(operation, as_=user, path=row.path, json=body)
+            ctx.follow(row, response, operation)
+            return response, resource, row.path
     body = {**_role_body(ctx, operation, user), **fields}
     return ctx.send(operation, as_=user if operation.secured else None, json=body), None, {}
 
@@ -349,11 +359,11 @@ def unknown_fields(ctx: CheckContext) -> None:
                 continue
             if response.status_code >= 300:
                 continue  # Stricter than its schema says: nothing of the field was taken.
-            seen = [response]
+            seen = [(response, operation)]
             if resource is not None and resource.read is not None:
-                seen.append(ctx.send(resource.read, as_=user, path=path))
-            for answer in seen:
-                if name in json_body(answer):
+                seen.append((ctx.send(resource.read, as_=user, path=path), resource.read))
+            for answer, answering in seen:
+                if name in json_body(answer, answering):
                     ctx.fail(
                         f"the unknown field {name} was stored",
                         expected=f"{name} ignored (the schema does not define it)",

@@ -134,12 +134,18 @@ def _created_twice(ctx: CheckContext, resource: Resource, create: Operation, nam
     if other is None:
         ctx.skip(f"no value of {name} can be written in other letter case")
     body = {**body_for(resource, ctx.identities.run_tag, owner.label), name: other}
-    second = ctx.send(create, as_=owner, path=row.parent_path, json=body)
+    second = ctx.send(create, as_=row.owner, path=row.parent_path, json=body)
     ctx.require_allowed(second, create)
-    made = ctx.json_object(second, operation=None) if 200 <= second.status_code < 300 else {}
+    made = (
+        ctx.json_object(second, operation=create.operation_id)
+        if 200 <= second.status_code < 300
+        else {}
+    )
     if made.get(resource.id_field) is not None and resource.id_param is not None:
         ctx.ledger.note(
-            resource.name, {**row.parent_path, resource.id_param: made[resource.id_field]}, owner
+            resource.name,
+            {**row.parent_path, resource.id_param: made[resource.id_field]},
+            row.owner,
         )
     _expect_refused(ctx, create, name, row.sent.get(name), other, second.status_code, second.text)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core.validators import RegexValidator
 from django.db import IntegrityError
 from rest_framework import serializers
 
@@ -16,7 +17,10 @@ User = get_user_model()
 
 class SignUpSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    # `min_length` documents the one password validator the settings configure.
+    password = serializers.CharField(
+        write_only=True, min_length=8, style={"input_type": "password"}
+    )
 
     class Meta:
         model = User
@@ -51,8 +55,13 @@ class UserWithHashSerializer(UserSerializer):
         read_only_fields = (*UserSerializer.Meta.read_only_fields, "password")
 
 
+# DRF trims text fields, so one of spaces alone is blank: the pattern documents it.
+NOT_BLANK = RegexValidator(r"\S", "This field may not be blank.")
+
+
 class ProjectSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.username", read_only=True)
+    name = serializers.CharField(max_length=100, validators=[NOT_BLANK])
     description = serializers.CharField(required=False, allow_blank=True, default="")
     visibility = serializers.ChoiceField(
         choices=Visibility.choices,
@@ -74,6 +83,7 @@ class TaskSerializer(serializers.ModelSerializer):
         min_value=1, max_value=5, default=3, help_text="1 (lowest) to 5 (highest)."
     )
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    title = serializers.CharField(max_length=200, validators=[NOT_BLANK])
 
     class Meta:
         model = Task
