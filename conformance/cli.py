@@ -142,14 +142,12 @@ def lint(
     ] = None,
 ) -> None:
     """Check a contract: OpenAPI validity, then the chosen rule sets; exit 1 on any error."""
-    from .contract.lines import LineIndex
     from .contract.loader import DEFAULT_SPEC, is_bundled, parse_document, read_source
     from .errors import UsageError
     from .lint import lint_document
     from .lint.config import cli_rulesets, load_lint_config
     from .lint.formats import document_formats
     from .lint.report import has_errors, text_lines, to_json
-    from .lint.sarif import artifact_uri, to_sarif
 
     if output_format not in ("text", "json", "sarif"):
         raise UsageError(f"unknown --format {output_format!r}", hint="use text, json or sarif")
@@ -162,6 +160,10 @@ def lint(
     if output_format == "json":
         out_console.print(to_json(findings), markup=False, emoji=False)
     elif output_format == "sarif":
+        # Only SARIF points at lines, which PyYAML's node tree gives.
+        from .contract.lines import LineIndex
+        from .lint.sarif import artifact_uri, to_sarif
+
         ran = settings.active(formats=document_formats(document), bundled=bundled)
         sarif = to_sarif(findings, ran, uri=artifact_uri(spec), lines=LineIndex(text))
         out_console.print(sarif, markup=False, emoji=False)

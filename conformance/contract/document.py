@@ -143,11 +143,19 @@ class Spec:
         return locate(self.root)
 
     @cached_property
-    def operations(self) -> list[Operation]:
-        """Every operation under `paths`, in document order."""
+    def path_items(self) -> list[tuple[str, dict[str, Any], JsonPath]]:
+        """(route, resolved path item, the item's own path) for each entry of `paths`."""
         found = []
         for route, item in as_map(self.root.get("paths")).items():
             path_item, item_path = self.resolved_map(item, ("paths", route))
+            found.append((route, path_item, item_path))
+        return found
+
+    @cached_property
+    def operations(self) -> list[Operation]:
+        """Every operation under `paths`, in document order."""
+        found = []
+        for route, path_item, item_path in self.path_items:
             for method, node in operations_in(path_item):
                 found.append(Operation(route, method, node, (*item_path, method), path_item))
         return found

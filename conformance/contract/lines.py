@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import yaml
 
-from .loader import DocumentLoader
 from .tree import JsonPath
+from .yaml12 import DocumentLoader
 
 __all__ = ["LineIndex"]
 

@@ -36,8 +36,9 @@ from ..contract.document import Spec
 from ..contract.patterns import Match
 from ..contract.tree import JsonPath, json_pointer, node_at, render_path
 from ..contract.walk import subschemas
+from .findings import clip
 
-__all__ = ["METASCHEMA", "ValidationError", "ValueJudge", "best_match", "clip", "judge"]
+__all__ = ["METASCHEMA", "ValidationError", "ValueJudge", "best_match", "judge"]
 
 _DIALECT = "https://json-schema.org/draft/2020-12/"
 _VOCABULARIES = (
@@ -100,14 +101,6 @@ METASCHEMA = Draft202012Validator(
 # The whole document is registered under this URI, so a schema is validated by reference
 # (`<uri>#/components/schemas/X`) and its own `#/...` references resolve in the document.
 _DOCUMENT_URI = "urn:contract-toolkit:openapi"
-_MESSAGE_LIMIT = 200
-
-
-def clip(message: str) -> str:
-    """`message` on one line and at most a couple of hundred characters."""
-    # Validator messages quote the offending value, which may be a whole mapping.
-    message = " ".join(message.split())
-    return message if len(message) <= _MESSAGE_LIMIT else message[: _MESSAGE_LIMIT - 1] + "…"
 
 
 def _bounded_pattern(
@@ -167,8 +160,7 @@ class ValueJudge:
         if not self.is_sound(schema_path):
             return None
         validator = _Validator(
-            # Percent-encoded, since a `$ref` fragment is URI-decoded before it is split.
-            {"$ref": f"{_DOCUMENT_URI}#{quote(json_pointer(schema_path), safe='/~')}"},
+            self.reference(schema_path),
             registry=self.registry,
             format_checker=Draft202012Validator.FORMAT_CHECKER,
         )
@@ -182,6 +174,11 @@ class ValueJudge:
             return None
         where = f" (at {render_path(tuple(error.absolute_path))})" if error.absolute_path else ""
         return clip(str(error.message) + where)
+
+    def reference(self, schema_path: JsonPath) -> dict[str, str]:
+        """A schema that is the one at `schema_path`, for a validator given `registry`."""
+        # Percent-encoded, since a `$ref` fragment is URI-decoded before it is split.
+        return {"$ref": f"{_DOCUMENT_URI}#{quote(json_pointer(schema_path), safe='/~')}"}
 
     def is_sound(self, schema_path: JsonPath) -> bool:
         """Whether the schema at `schema_path`, and all it references, can be used safely."""

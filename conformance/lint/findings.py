@@ -7,7 +7,9 @@ from enum import StrEnum
 
 from ..contract.tree import JsonPath
 
-__all__ = ["Finding", "Severity"]
+__all__ = ["Finding", "Severity", "clip"]
+
+_MESSAGE_LIMIT = 200
 
 
 class Severity(StrEnum):
@@ -47,3 +49,10 @@ class Finding:
             "path": self.path,
             "message": self.message,
         }
+
+
+def clip(message: str) -> str:
+    """`message` on one line and at most a couple of hundred characters."""
+    # Validator messages quote the offending value, which may be a whole mapping.
+    message = " ".join(message.split())
+    return message if len(message) <= _MESSAGE_LIMIT else message[: _MESSAGE_LIMIT - 1] + "…"

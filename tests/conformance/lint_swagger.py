@@ -57,6 +57,15 @@ def _get(document: Document) -> Document:
     return operation
 
 
+_PATH_ID = {"name": "id", "in": "path", "required": True, "type": "integer", "format": "int64"}
+
+
+def _pet_with_toys(document: Document) -> None:
+    toys = copy.deepcopy(_get(document))
+    toys.update(operationId="getToy", summary="One toy")
+    document["paths"]["/pets/{id}/toys/{toy}"] = {"get": toys}
+
+
 SWAGGER_BREAKAGES = {
     "invalid Swagger": Breakage(
         "oas-schema", "info.title", lambda d: d["info"].__setitem__("title", 3)
@@ -82,5 +91,40 @@ SWAGGER_BREAKAGES = {
         lambda d: d["paths"].update(
             {"/pets": {"get": {**copy.deepcopy(_get(d)), "parameters": []}}}
         ),
+    ),
+    # What Swagger 2.0's JSON Schema cannot say, which `oas-schema`'s semantic checks report
+    # (`test_lint_semantic.py` compares their messages with openapi-spec-validator's).
+    "tag declared twice": Breakage(
+        "oas-schema",
+        "tags[1]",
+        lambda d: d["tags"].append({"name": "pets", "description": "The pets, again."}),
+    ),
+    "parameter listed twice": Breakage(
+        "oas-schema",
+        "paths./pets/{id}.get.parameters[1]",
+        lambda d: _get(d)["parameters"].append({**_PATH_ID, "type": "string", "format": "uuid"}),
+    ),
+    "path parameter the template lacks": Breakage(
+        "oas-schema",
+        "paths./pets/{id}.get.parameters[1]",
+        lambda d: _get(d)["parameters"].append({**_PATH_ID, "name": "kind"}),
+    ),
+    "template variable without a parameter": Breakage(
+        "oas-schema", "paths./pets/{id}/toys/{toy}.get", _pet_with_toys
+    ),
+    "required property that allOf does not define": Breakage(
+        "oas-schema",
+        "definitions.Pet.required",
+        lambda d: d["definitions"]["Pet"].update(allOf=[{"type": "object"}], required=["age"]),
+    ),
+    "default its schema rejects": Breakage(
+        "oas-schema",
+        "definitions.Pet.properties.name.default",
+        lambda d: d["definitions"]["Pet"]["properties"]["name"].update(default=3),
+    ),
+    "parameter default of the wrong type": Breakage(
+        "oas-schema",
+        "paths./pets/{id}.get.parameters[0].default",
+        lambda d: _get(d)["parameters"][0].update(default="seven"),
     ),
 }

@@ -1,4 +1,8 @@
-"""Rules that every example in the document is valid against the schema it illustrates."""
+"""Rules that every example in the document is valid against the schema it illustrates.
+
+They judge values with jsonschema (`dialect.py`), imported when they run: these rules
+read OpenAPI 3 only, and a Swagger 2.0 document is linted without paying for it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from typing import Any
 
 from ...contract.document import Spec
 from ...contract.tree import JsonPath, as_map
-from ..dialect import judge
 from ..findings import Severity
 from ..formats import OAS3
 from ..registry import RuleSet, Violation, rule
@@ -24,6 +27,8 @@ from ..registry import RuleSet, Violation, rule
 )
 def valid_schema_example(spec: Spec) -> Iterator[Violation]:
     """Schema-level examples and defaults that their own schema rejects."""
+    from ..dialect import judge  # jsonschema: see the module's docstring
+
     checker = judge(spec)
     for found in spec.locations.all_schemas():
         values: list[tuple[Any, JsonPath]] = []
@@ -51,6 +56,8 @@ def valid_schema_example(spec: Spec) -> Iterator[Violation]:
 )
 def valid_media_example(spec: Spec) -> Iterator[Violation]:
     """Media-type, parameter and header examples that their schema rejects."""
+    from ..dialect import judge  # jsonschema: see the module's docstring
+
     checker = judge(spec)
     where = spec.locations
     for found in [*where.media_types, *where.parameters, *where.headers]:

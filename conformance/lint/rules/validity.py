@@ -3,60 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
-
-from openapi_spec_validator import (
-    OpenAPIV2SpecValidator,
-    OpenAPIV30SpecValidator,
-    OpenAPIV31SpecValidator,
-    OpenAPIV32SpecValidator,
-)
-from openapi_spec_validator.validation import keywords
-from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
-from referencing.exceptions import Unresolvable
 
 from ...contract.document import Spec
 from ...contract.tree import JsonPath, as_list, as_map, json_pointer, node_at
-from ..dialect import METASCHEMA, ValidationError, best_match, clip
-from ..findings import Severity
+from ..findings import Severity, clip
 from ..formats import ANY_FORMAT, OAS3, Format, document_formats
 from ..registry import RuleSet, Violation, rule
+from ..semantic import semantic_errors
+from ..structural import structural_errors
 
-
-class _SchemasOnceV30(keywords.OpenAPIV30SchemaValidator):
-    """The 3.0 semantic pass's schema walk, less its second check of each schema's shape.
-
-    The structural pass has already validated every Schema Object against OpenAPI 3.0's
-    own JSON Schema (and the semantic pass runs only when it found nothing), so checking
-    each one again against the 3.0 dialect finds nothing new on a valid document (none of
-    the published descriptions differed); it was 40% of the pass.
-    """
-
-    def _validate_schema_meta(self, schema: Any, schema_value: Any) -> None:
-        return None
-
-
-class _OpenAPIV30(OpenAPIV30SpecValidator):
-    keyword_validators: dict[str, type[keywords.KeywordValidator]] = {  # noqa: RUF012 (as its base)
-        **OpenAPIV30SpecValidator.keyword_validators,
-        "schema": _SchemasOnceV30,
-    }
-
-
-class _OpenAPIV2(OpenAPIV2SpecValidator):
-    # 2.0's Schema Objects are walked by the same 3.0 schema validator.
-    keyword_validators: dict[str, type[keywords.KeywordValidator]] = {  # noqa: RUF012 (as its base)
-        **OpenAPIV2SpecValidator.keyword_validators,
-        "schema": _SchemasOnceV30,
-    }
-
-
-_VALIDATORS = {
-    "3.0": _OpenAPIV30,
-    "3.1": OpenAPIV31SpecValidator,
-    "3.2": OpenAPIV32SpecValidator,
-}
 _VERSION = re.compile(r"(3\.[0-2])\.\d+(-[0-9A-Za-z.-]+)?")
 
 # Keys whose values are example data, not OpenAPI objects: a `$ref` inside is data too.
@@ -105,78 +62,57 @@ _COMPONENT_SECTIONS = (
     ruleset=RuleSet.VALIDITY,
     severity=Severity.ERROR,
     formats=ANY_FORMAT,
-    checks="openapi-spec-validator accepts it (OpenAPI 3.x, or Swagger 2.0); each schema is valid "
-    "JSON Schema.",
+    checks="The document is valid OpenAPI 3.x or Swagger 2.0: its version's JSON Schema, then "
+    "what that cannot say (path parameters, duplicates, defaults); each schema is valid JSON "
+    "Schema.",
     why="Every other tool (code generators, Schemathesis, the docs) assumes a valid document.",
 )
 def oas_schema(spec: Spec) -> Iterator[Violation]:
-    """Run openapi-spec-validator, and check each schema against the 2020-12 metaschema.
-
-    The validator's structural pass runs first; its semantic pass only on a document the
-    structural pass accepts.
-    """
-    if Format.OAS2 in document_formats(spec.root):
-        yield from _swagger2_errors(spec)
+    """The document against its version's JSON Schema (`structural`), then, when that
+    passes, what the version requires beyond it (`semantic`); in 3.1 and later, each schema
+    against the JSON Schema 2020-12 metaschema."""
+    version = _version(spec.root)
+    if not isinstance(version, str):
+        yield version
         return
-    version = spec.root.get("openapi")
-    matched = _VERSION.fullmatch(version) if isinstance(version, str) else None
-    if matched is None:
-        message = f"`openapi` must be an OpenAPI 3.x version such as 3.1.0, not {version!r}"
-        yield ("openapi",), clip(message)
-        return
-    validator = _VALIDATORS[matched[1]](spec.root)
-    structural = list(validator.schema_validator.iter_errors(spec.root))
-    for error in structural:
-        yield _located(spec.root, (), error)
-    # OpenAPI 3.0 schemas are not JSON Schema 2020-12; the validator checks those itself.
-    own_schema_check = matched[1] != "3.0"
-    if own_schema_check:
+    structural = [
+        _located(spec.root, (), message, path)
+        for path, message in structural_errors(spec.root, version)
+    ]
+    yield from structural
+    # OpenAPI 3.0 (and 2.0) schemas are not JSON Schema 2020-12: their JSON Schema checks them.
+    if version not in ("2.0", "3.0"):
         yield from _schema_errors(spec)
-    if structural:
-        # The semantic pass assumes the structure the first pass checks; on a malformed
-        # document it would fail with a KeyError instead of a finding.
-        return
-    try:
-        for error in validator.iter_errors():
-            # Duplicate operationIds are `operation-operationId-unique`'s to report, with
-            # the operation's path. Errors that carry a JSON Schema keyword come from the
-            # validator's own schema checks, with paths relative to a schema it does not
-            # name; `_schema_errors` and `oas3-valid-schema-example` report those in full.
-            if isinstance(error, DuplicateOperationIDError):
-                continue
-            if not (own_schema_check and isinstance(error.validator, str)):
-                yield _located(spec.root, (), error)
-    except Unresolvable:
-        # The validator stops at the first dangling `$ref`; `invalid-ref` reports each
-        # of them with its path.
-        return
+    if not structural:
+        # The semantic checks assume the structure the first pass checks.
+        yield from semantic_errors(spec, version)
 
 
-def _swagger2_errors(spec: Spec) -> Iterator[Violation]:
-    """`oas-schema` on a Swagger 2.0 document: openapi-spec-validator's 2.0 passes."""
-    version = spec.root.get("swagger")
-    if version != "2.0":
-        yield ("swagger",), clip(f'`swagger` must be the string "2.0", not {version!r}')
-        return
-    validator = _OpenAPIV2(spec.root)
-    structural = list(validator.schema_validator.iter_errors(spec.root))
-    for error in structural:
-        yield _located(spec.root, (), error)
-    if structural:
-        return
-    try:
-        for error in validator.iter_errors():
-            if not isinstance(error, DuplicateOperationIDError):
-                yield _located(spec.root, (), error)
-    except Unresolvable:
-        return
+def _version(root: dict[str, Any]) -> str | Violation:
+    """The version whose JSON Schema judges `root` (2.0, 3.0, 3.1 or 3.2), or why none does."""
+    if Format.OAS2 in document_formats(root):
+        swagger = root.get("swagger")
+        if swagger == "2.0":
+            return "2.0"
+        return ("swagger",), clip(f'`swagger` must be the string "2.0", not {swagger!r}')
+    openapi = root.get("openapi")
+    matched = _VERSION.fullmatch(openapi) if isinstance(openapi, str) else None
+    if matched is None:
+        message = f"`openapi` must be an OpenAPI 3.x version such as 3.1.0, not {openapi!r}"
+        return ("openapi",), clip(message)
+    return matched[1]
 
 
 def _schema_errors(spec: Spec) -> Iterator[Violation]:
     """Each schema checked against the JSON Schema 2020-12 metaschema, at its own path."""
+    # jsonschema is imported where a rule judges schemas or values (OpenAPI 3.x): a
+    # Swagger 2.0 document is linted without it.
+    from ..dialect import METASCHEMA, best_match
+
     for found in spec.locations.schemas:
         for error in METASCHEMA.iter_errors(found.node):
-            yield _located(spec.root, found.path, best_match([error]) or error)
+            error = best_match([error]) or error
+            yield _located(spec.root, found.path, str(error.message), error.absolute_path)
 
 
 @rule(
@@ -268,17 +204,19 @@ def _refs(node: Any, path: JsonPath, *, parent: str | int | None) -> Iterator[tu
         yield from _refs(value, (*path, key), parent=key)
 
 
-def _located(root: dict[str, Any], base: JsonPath, error: ValidationError) -> Violation:
-    """A validator's error as a violation at `base` plus the path the error gives."""
+def _located(
+    root: dict[str, Any], base: JsonPath, message: str, segments: Iterable[str | int] = ()
+) -> Violation:
+    """A validator's error (its message, and the path it gives below `base`) as a violation."""
     # Validators report mapping keys as they read them (a status code may come back as
     # an int); walk the document so that keys print as keys and indices as indices.
     path: list[str | int] = list(base)
     node: Any = node_at(root, base)
-    for segment in error.absolute_path:
+    for segment in segments:
         if isinstance(node, list) and isinstance(segment, int) and segment < len(node):
             path.append(segment)
             node = node[segment]
         else:
             path.append(str(segment))
             node = as_map(node).get(str(segment))
-    return tuple(path), clip(str(error.message).split("\n", 1)[0])
+    return tuple(path), clip(message.split("\n", 1)[0])

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance.contract.loader import load_document, parse_document, read_with_pyyaml
+from conformance.contract.loader import load_document, parse_document
+from conformance.contract.yaml12 import read_with_pyyaml
 from conformance.errors import SpecError
 
 
