@@ -34,8 +34,7 @@ ITEMS_REFUSED = (
     "creating a row of items (POST /api/v1/items/) as a normal account was refused (403)"
 )
 USERS_REFUSED = (
-    "changing a row of users (PATCH /api/v1/users/{user_id}) as a normal account was "
-    "refused (403)"
+    "changing a row of users (PATCH /api/v1/users/{user_id}) as a normal account was refused (403)"
 )
 USERS_LISTED = "listing users (GET /api/v1/users/) as a normal account was refused (403)"
 
