@@ -124,15 +124,18 @@ def of_account(action: str, *needs: str) -> Targets:
     return Targets(f"an accounts resource (what the sign-up creates) with {actions} by id", select)
 
 
-def of_found(needs: str, find: Callable[[Contract], Iterable[Resource]], action: str) -> Targets:
-    """The `action` operation of each resource `find` (the check's own finder) returns."""
+def of_found(needs: str, find: Callable[[Contract], Iterable[Resource]], *actions: str) -> Targets:
+    """The operation of each resource `find` (the check's own finder) returns: for the
+    first of `actions` the resource has."""
 
     def select(contract: Contract) -> list[str]:
-        return [
-            operations[action].operation_id
-            for resource in find(contract)
-            if action in (operations := dict(resource.operations))
-        ]
+        found = []
+        for resource in find(contract):
+            operations = dict(resource.operations)
+            action = next((action for action in actions if action in operations), None)
+            if action is not None:
+                found.append(operations[action].operation_id)
+        return found
 
     return Targets(needs, select)
 

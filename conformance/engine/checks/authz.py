@@ -15,7 +15,7 @@ import httpx
 
 from ...contract import Contract, Operation, Resource, schemas
 from ...contract.admin import admin_lists, admin_only, admin_reads
-from ..context import CheckContext
+from ..context import CheckContext, Listed
 from ..identities import Identity
 from ..registry import Need, Owasp, check
 from ..rows import (
@@ -27,7 +27,7 @@ from ..rows import (
     unknown_id,
     widest_page,
 )
-from ..targets import found_by, of_account, of_found, of_resources
+from ..targets import found_by, of_account, of_found, of_resources, resources_of
 
 
 def _refused(ctx: CheckContext, response: httpx.Response, operation: Operation, title: str) -> None:
@@ -116,29 +116,60 @@ def read_cross_user(ctx: CheckContext) -> None:
                 )
 
 
+def _changed(contract: Contract) -> list[Resource]:
+    """Owned resources with a create, a read, and a change (PATCH, else PUT) of a row."""
+    return [
+        resource
+        for resource in resources_of(contract, ("create", "read"))
+        if resource.update is not None or resource.replace is not None
+    ]
+
+
+def _deleted(contract: Contract) -> list[Resource]:
+    """Owned resources with a create and a delete, whose rows a read or a list shows."""
+    return [
+        resource
+        for resource in resources_of(contract, ("create", "delete"))
+        if resource.read is not None or resource.listing is not None
+    ]
+
+
 @check(
     "authz.update-cross-user",
     setup=(Need.ACCOUNT, Need.ROW),
-    targets=of_resources("update", "create", "read"),
+    targets=of_found(
+        "a resource (other than the accounts) with create, read, and update or replace operations",
+        _changed,
+        "update",
+        "replace",
+    ),
     risk="Any signed-in user can change objects that belong to another user.",
-    description="User B changing user A's object is refused, and the object is unchanged.",
+    description="User B changing user A's object (by its PATCH, else its PUT) is refused, "
+    "and the object is unchanged.",
     owasp=Owasp.API1,
 )
 def update_cross_user(ctx: CheckContext) -> None:
-    _on_every_resource(ctx, "update", _change_refused)
+    _on_every_resource(ctx, _changed(ctx.spec), _change_refused, "update", "replace")
 
 
 # Judges one row: (ctx, its resource, the row, the paths that address it, the intruder).
 Judge = Callable[[CheckContext, Resource, Row, list[dict[str, object]], Identity], None]
 
 
-def _on_every_resource(ctx: CheckContext, action: str, judge: Judge) -> None:
-    """Judge rows of the owner's of every resource with `action`, as the intruder: one
-    for each value of the create's enum fields (a public row and a private one, where a
-    `visibility` says so: a row the intruder cannot see shows nothing of who may write)."""
+def _on_every_resource(
+    ctx: CheckContext, resources: list[Resource], judge: Judge, *actions: str
+) -> None:
+    """Judge rows of the owner's of every resource, as the intruder, on the first of
+    `actions` it has: one row for each value of the create's enum fields (a public row
+    and a private one, where a `visibility` says so: a row the intruder cannot see shows
+    nothing of who may write)."""
+    if not resources:
+        ctx.skip(f"the spec has no resource whose rows it can {' or '.join(actions)}")
     owner, intruder = _pair(ctx)
-    for resource in ctx.resources_with("create", "read", action):
-        with ctx.on(dict(resource.operations)[action]):
+    for resource in resources:
+        operations = dict(resource.operations)
+        action = next(action for action in actions if action in operations)
+        with ctx.on(operations[action]):
             for fields in row_variants(resource):
                 row = ctx.row(resource, owner, **fields)
                 judge(ctx, resource, row, _paths(ctx, resource, row, intruder), intruder)
@@ -160,14 +191,15 @@ def _change_refused(
     paths: list[dict[str, object]],
     intruder: Identity,
 ) -> None:
-    """The intruder's change of the row, through each path, is refused and not applied."""
-    assert resource.update is not None and resource.read is not None
+    """The intruder's change of the row (its PATCH, else its PUT with the fields it was
+    made with), through each path, is refused and not applied."""
+    update = resource.update or resource.replace
+    assert update is not None and resource.read is not None
     change = ctx.change(resource, row)
+    body = change if update is resource.update else {**_accepted(update, row.sent), **change}
     for path in paths:
-        response = ctx.send(resource.update, as_=intruder, path=path, json=change)
-        _refused(
-            ctx, response, resource.update, f"another user's {_what(ctx, resource)} was changed"
-        )
+        response = ctx.send(update, as_=intruder, path=path, json=body)
+        _refused(ctx, response, update, f"another user's {_what(ctx, resource)} was changed")
     read = ctx.send(resource.read, as_=row.owner, path=row.path)
     body = ctx.json_object(read, operation=resource.read.operation_id)
     name, value = next(iter(change.items()))
@@ -177,20 +209,32 @@ def _change_refused(
             expected=f"{name} {row.body.get(name)!r}",
             seen=f"{name} {body.get(name)!r}",
             response=read,
-            operation=resource.update.operation_id,
+            operation=update.operation_id,
         )
+
+
+def _accepted(operation: Operation, sent: dict[str, Any]) -> dict[str, Any]:
+    """The fields of `sent` the operation's body takes."""
+    fields = operation.body.properties if operation.body is not None else {}
+    return {name: value for name, value in sent.items() if name in fields}
 
 
 @check(
     "authz.delete-cross-user",
     setup=(Need.ACCOUNT, Need.ROW),
-    targets=of_resources("delete", "create", "read"),
+    targets=of_found(
+        "a resource (other than the accounts) with create and delete operations, and a read "
+        "or a list of its rows",
+        _deleted,
+        "delete",
+    ),
     risk="Any signed-in user can delete objects that belong to another user.",
-    description="User B deleting user A's object is refused, and the object is still there.",
+    description="User B deleting user A's object is refused, and the object is still there "
+    "(read by id, or listed where the spec has no read: comments nested in an article).",
     owasp=Owasp.API1,
 )
 def delete_cross_user(ctx: CheckContext) -> None:
-    _on_every_resource(ctx, "delete", _delete_refused)
+    _on_every_resource(ctx, _deleted(ctx.spec), _delete_refused, "delete")
 
 
 def _delete_refused(
@@ -200,19 +244,29 @@ def _delete_refused(
     paths: list[dict[str, object]],
     intruder: Identity,
 ) -> None:
-    """The intruder's delete of the row, through each path, is refused: the row is still there."""
-    assert resource.delete is not None and resource.read is not None
+    """The intruder's delete of the row, through each path, is refused: the row is still
+    there (read by id, or listed where the spec has no read)."""
+    assert resource.delete is not None
     for path in paths:
         response = ctx.send(resource.delete, as_=intruder, path=path)
         _refused(
             ctx, response, resource.delete, f"another user's {_what(ctx, resource)} was deleted"
         )
+    title = f"another user's delete of a {resource.name} row was applied"
+    if resource.read is None:
+        listed = ctx.listed(resource, row.owner, row.parent_path, [str(row.id)])
+        if str(row.id) not in listed.ids:
+            ctx.fail(
+                title,
+                expected=f"{row.id} still listed",
+                seen=str(listed.ids),
+                response=listed.response,
+                operation=resource.delete.operation_id,
+            )
+        return
     read = ctx.send(resource.read, as_=row.owner, path=row.path)
     ctx.expect_status(
-        read,
-        success_statuses(resource.read),
-        operation=resource.delete.operation_id,
-        title=f"another user's delete of a {resource.name} row was applied",
+        read, success_statuses(resource.read), operation=resource.delete.operation_id, title=title
     )
 
 
@@ -236,7 +290,9 @@ def list_isolation(ctx: CheckContext) -> None:
             second = ctx.row(resource, owner, within=first.parent_path)
             foreign = {str(first.id), str(second.id)}
             own = ctx.row(resource, other)
-            listed = _list(ctx, resource, other, own.parent_path)
+            # Every page, as far as the owner's rows could be (a list of everyone's rows
+            # may hold them past its first page).
+            listed = ctx.listed(resource, other, own.parent_path, foreign | {str(own.id)})
             _only_own(ctx, resource, listed, own, foreign)
             if resource.parent is not None:
                 # The namespace rule again: another user's parent lends the caller nothing.
@@ -272,7 +328,7 @@ def _listed_ids(ctx: CheckContext, resource: Resource, response: httpx.Response)
 
 
 def _only_own(
-    ctx: CheckContext, resource: Resource, response: httpx.Response, own: Row, foreign: set[str]
+    ctx: CheckContext, resource: Resource, listed: Listed, own: Row, foreign: set[str]
 ) -> None:
     """The caller's list (within their own parent) shows none of the other user's rows;
     where it shows the caller's one row alone, its total counts that one.
@@ -281,8 +337,7 @@ def _only_own(
     judged: the spec does not say whose rows a list shows beyond the caller's.
     """
     assert resource.listing is not None
-    ctx.expect_success(response, resource.listing, title="the list failed")
-    ids = _listed_ids(ctx, resource, response)
+    response, ids = listed.response, set(listed.ids)
     if ids & foreign:
         ctx.fail(
             f"the list shows {resource.name} that are not the caller's",

@@ -117,9 +117,12 @@ def _write(
 
 
 def _read(ctx: CheckContext, resource: Resource, row: Row, reader: Identity) -> httpx.Response:
+    """The row read where the write's answer puts it (its new key, if it moved): a row the
+    write said it holds that cannot be read is what the check asserts against."""
     assert resource.read is not None
     read = ctx.send(resource.read, as_=reader, path=row.path)
-    ctx.require_success(read, resource.read, need=Need.ACCESS)
+    ctx.require_allowed(read, resource.read)
+    ctx.expect_success(read, resource.read, title="the row the write answered cannot be read")
     return read
 
 

@@ -2,15 +2,17 @@
 
 A list operation whose query parameter has the name of a property of its rows (`?status=`,
 `?done=`, `?author=`) and a plain schema (a string, an enum, a boolean, an integer) is read
-as a filter on that field: the name match is the whole inference. The check makes a row
-with a chosen value (and, beside it, one with another value where the field can hold
-one), lists with the filter, and expects every listed row to hold the value and the
-caller's row to be among them.
+as a filter on that field: the name match is the whole inference. A parameter that names
+the start of an array field of plain items (`?tag=` for `tagList` or `tags`) filters on
+the rows whose array holds the value. The check makes a row with a chosen value (and,
+beside it, one with another value where the field can hold one), lists with the filter,
+and expects every listed row to hold the value and the caller's row to be among them.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from ...contract import Contract, Parameter, Resource, schemas
@@ -33,8 +35,39 @@ def _listed_fields(resource: Resource) -> dict[str, dict[str, Any]]:
     return schemas.properties(schemas.object_schema(schema).get("items", {}))
 
 
-def _filters(contract: Contract) -> list[tuple[Resource, Parameter]]:
-    """(resource, query parameter) of every list parameter named after a field of its rows."""
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """A list's query parameter, the field of its rows it filters on, and whether that
+    field is an array that must hold the value (`?tag=` on `tagList`)."""
+
+    resource: Resource
+    parameter: Parameter
+    field: str
+    holds: bool = False
+
+
+def _key(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "")
+
+
+def _array_field(name: str, fields: dict[str, dict[str, Any]]) -> str | None:
+    """The array field of plain items whose name starts with the parameter's (`tagList`,
+    `tags`, `tag_list` for `tag`)."""
+    for field, schema in fields.items():
+        items = schemas.object_schema(schema).get("items", {})
+        plain = set(schemas.types(items)) - {"null"}
+        if (
+            "array" in schemas.types(schema)
+            and plain
+            and plain <= _PLAIN
+            and _key(field).startswith(_key(name))
+        ):
+            return field
+    return None
+
+
+def _filters(contract: Contract) -> list[Filter]:
+    """Every list parameter named after a field of its rows (or the start of an array's)."""
     found = []
     for resource in contract.resources:
         listing = resource.listing
@@ -44,11 +77,13 @@ def _filters(contract: Contract) -> list[tuple[Resource, Parameter]]:
         pages = resource.pagination
         paging = {p.name for p in (pages.size, pages.offset, pages.page, pages.cursor) if p}
         for parameter in listing.query_parameters:
-            if parameter.name not in fields or parameter.name in paging:
-                continue
             kinds = set(schemas.types(parameter.schema)) - {"null"}
-            if kinds and kinds <= _PLAIN:
-                found.append((resource, parameter))
+            if parameter.name in paging or not kinds or not kinds <= _PLAIN:
+                continue
+            if parameter.name in fields:
+                found.append(Filter(resource, parameter, parameter.name))
+            elif (array := _array_field(parameter.name, fields)) is not None:
+                found.append(Filter(resource, parameter, array, holds=True))
     return found
 
 
@@ -89,14 +124,15 @@ def _values(parameter: Parameter, tag: str) -> tuple[Any, Any]:
         "a list with a query parameter (a string, an enum, a boolean or an integer) named "
         "after a field of its rows, read as a filter on that field by the name alone",
         lambda contract: [
-            resource.listing for resource, _ in _filters(contract) if resource.listing
+            found.resource.listing for found in _filters(contract) if found.resource.listing
         ],
     ),
     risk="A list ignores its filter, or filters on something else: the client acts on rows "
     "it did not ask for, or misses its own.",
     description="A list's query parameter named after a field of its rows (`?status=`, "
-    "`?done=`) answers only rows holding the value asked for, among them a row the caller "
-    "made with it (and not the caller's row holding another value).",
+    "`?done=`, or `?tag=` for an array `tagList`) answers only rows holding the value "
+    "asked for, among them a row the caller made with it (and not the caller's row "
+    "holding another value).",
     owasp=Owasp.API9,
 )
 def list_filter(ctx: CheckContext) -> None:
@@ -104,32 +140,45 @@ def list_filter(ctx: CheckContext) -> None:
     if not found:
         ctx.skip("no list of the spec has a query parameter named after a field of its rows")
     owner = ctx.user("filterer")
-    for resource, parameter in found:
+    for found_filter in found:
+        resource, parameter, field = (
+            found_filter.resource,
+            found_filter.parameter,
+            found_filter.field,
+        )
         assert resource.listing is not None
         with ctx.on(resource.listing):
-            name = parameter.name
-            if name not in resource.writable:
+            if field not in resource.writable:
                 ctx.skip(
-                    f"{resource.name}'s {name} is not set by its create, so no row of a "
+                    f"{resource.name}'s {field} is not set by its create, so no row of a "
                     "chosen value can be made"
                 )
             chosen, other = _values(parameter, ctx.identities.run_tag)
-            made = ctx.row(resource, owner, **{name: chosen})
-            if not _matches(made.body.get(name, chosen), chosen):
-                ctx.skip(f"the create did not keep {name}={_text(chosen)}")
+            given = _as_field(found_filter, chosen)
+            made = ctx.row(resource, owner, **{field: given})
+            if not _holds(made.body.get(field, given), chosen, found_filter.holds):
+                ctx.skip(f"the create did not keep {field}={_text(given)}")
             if other is not None:
                 # A row of the caller's that the filter must leave out.
-                ctx.row(resource, owner, within=made.parent_path, **{name: other})
-            _list_filtered(ctx, resource, name, chosen, made)
+                left_out = _as_field(found_filter, other)
+                ctx.row(resource, made.owner, within=made.parent_path, **{field: left_out})
+            _list_filtered(ctx, found_filter, chosen, made)
 
 
-def _list_filtered(
-    ctx: CheckContext,
-    resource: Resource,
-    name: str,
-    chosen: object,
-    made: Row,
-) -> None:
+def _as_field(found: Filter, value: Any) -> Any:
+    """A value filtered for, as a create writes it in the field (in a list, for an array)."""
+    return [value] if found.holds else value
+
+
+def _holds(value: object, wanted: object, holds: bool) -> bool:
+    """Whether a row's field holds the value filtered for (its array, for an array)."""
+    if holds:
+        return isinstance(value, list) and any(_matches(item, wanted) for item in value)
+    return _matches(value, wanted)
+
+
+def _list_filtered(ctx: CheckContext, found: Filter, chosen: object, made: Row) -> None:
+    resource, name, field = found.resource, found.parameter.name, found.field
     listing = resource.listing
     assert listing is not None
     query = {**widest_page(resource), name: _text(chosen)}
@@ -137,15 +186,16 @@ def _list_filtered(
     ctx.require_success(response, listing, need=Need.ACCESS)
     rows = [row for row in ctx.rows_in(resource, response) if isinstance(row, dict)]
     asked = f"?{name}={_text(chosen)}"
-    if any(name not in row for row in rows):
-        ctx.skip(f"the listed rows do not carry {name}")
-    wrong = [row for row in rows if not _matches(row[name], chosen)]
+    if any(field not in row for row in rows):
+        ctx.skip(f"the listed rows do not carry {field}")
+    wrong = [row for row in rows if not _holds(row[field], chosen, found.holds)]
     if wrong:
+        holding = f"{field} holding {_text(chosen)}" if found.holds else f"{field}={_text(chosen)}"
         ctx.fail(
-            f"{asked} answers rows whose {name} is another value",
-            expected=f"only rows with {name}={_text(chosen)}",
+            f"{asked} answers rows whose {field} is another value",
+            expected=f"only rows with {holding}",
             seen=str(
-                [{resource.id_field: r.get(resource.id_field), name: r[name]} for r in wrong[:5]]
+                [{resource.id_field: r.get(resource.id_field), field: r[field]} for r in wrong[:5]]
             ),
             response=response,
             operation=listing.operation_id,

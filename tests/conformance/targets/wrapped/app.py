@@ -106,8 +106,9 @@ def _message(error: Any) -> str:
 class Tokens:
     """HS256 JWTs with `sub` (the user's id), `username`, `iat` and `exp`."""
 
-    def __init__(self, secret: str, faults: frozenset[str]) -> None:
+    def __init__(self, secret: str, faults: frozenset[str], lifetime: int) -> None:
         self.secret = secret
+        self.lifetime = lifetime
         self._verify_signature = "signature-unchecked" not in faults
         self._verify_exp = "expired-token-accepted" not in faults
 
@@ -117,7 +118,7 @@ class Tokens:
             "sub": str(user.id),
             "username": user.username,
             "iat": issued,
-            "exp": issued + TOKEN_LIFETIME,
+            "exp": issued + self.lifetime,
         }
         return jwt.encode(claims, self.secret, algorithm="HS256")
 
@@ -158,22 +159,27 @@ def _page_bounds(limit_ignored: bool) -> tuple[int, int]:
     return values["limit"], values["offset"]
 
 
-def create_app(*, faults: Iterable[str] = frozenset(), secret: str | None = None) -> WsgiApp:
+def create_app(
+    *,
+    faults: Iterable[str] = frozenset(),
+    secret: str | None = None,
+    token_lifetime: int = TOKEN_LIFETIME,
+) -> WsgiApp:
     """The Conduit-style API in memory; `faults` plants the named faults of `FAULTS`.
 
     `secret` is the HS256 key of its tokens (random when not given), for tests that mint
-    their own.
+    their own; `token_lifetime` is how long a token lives, in seconds (a day).
     """
     chosen = frozenset(faults)
     if unknown := chosen - FAULTS:
         raise ValueError(f"unknown faults: {sorted(unknown)}")
-    return WsgiApp(_flask_app(chosen, secret or secrets.token_urlsafe(32)))
+    return WsgiApp(_flask_app(chosen, secret or secrets.token_urlsafe(32), token_lifetime))
 
 
-def _flask_app(faults: frozenset[str], secret: str) -> Flask:
+def _flask_app(faults: frozenset[str], secret: str, token_lifetime: int) -> Flask:
     document: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
     bodies = Bodies(document)
-    tokens = Tokens(secret, faults)
+    tokens = Tokens(secret, faults, token_lifetime)
     store = Store()
     app = Flask(__name__)
     app.json.sort_keys = False  # type: ignore[attr-defined]
