@@ -34,7 +34,7 @@ import httpx
 from ...contract import Contract, Operation, RoleName, accounts
 from ...contract.roles import is_secret
 from ..context import CheckContext
-from ..identities import Identity
+from ..identities import Identity, IdentityError
 from ..probes import probe_request
 from ..registry import Need, Owasp, check
 from ..targets import Targets, also_needs, of_roles, secured
@@ -79,7 +79,16 @@ def _probed(ctx: CheckContext) -> list[Operation]:
 
 def _probe(ctx: CheckContext, token: str | None, what: str) -> None:
     """Every probed operation refuses this credential (see `_refused`), presented as the
-    run presents every credential (the spec's scheme, or `[auth]`); None sends none."""
+    run presents every credential (the spec's scheme, or `[auth]`); None sends none.
+
+    An account of the run's is signed in first, where it can be, as on any live
+    deployment: an API that takes a bad credential for some account's has one to pick.
+    """
+    if ctx.identities.can_sign_up:
+        try:
+            ctx.identities.sign_up("bystander")
+        except IdentityError:
+            pass  # The checks that need an account say why; the probes need none.
     for operation in _probed(ctx):
         with ctx.on(operation):
             response = ctx.send(operation, token=token, **probe_request(ctx, operation))

@@ -55,8 +55,13 @@ class UserWithHashSerializer(UserSerializer):
         read_only_fields = (*UserSerializer.Meta.read_only_fields, "password")
 
 
-# DRF trims text fields, so one of spaces alone is blank: the pattern documents it.
-NOT_BLANK = RegexValidator(r"\S", "This field may not be blank.")
+# DRF trims text fields (`str.strip`), so one of whitespace alone is blank: the pattern
+# documents it, naming Python's whitespace outright so that JSON Schema's regular
+# expressions (ECMA-262's `\s` differs) read it alike.
+NOT_BLANK = RegexValidator(
+    "[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]",
+    "This field may not be blank.",
+)
 
 
 class ProjectSerializer(serializers.ModelSerializer):
