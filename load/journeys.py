@@ -277,6 +277,17 @@ class ApiUser(FastHttpUser):
         Process.tally.rows_made += 1
         return row
 
+    def follow(self, row: Row, resource: Resource, answer: dict[str, Any]) -> None:
+        """A write that changed the row's key (a new title, a new slug): the row, and the
+        rows nested in it, are addressed by the key the answer names from now on."""
+        old, new = row.chain.get(resource.name), answer.get(resource.id_field)
+        if new is None or new == old:
+            return
+        for rows in self.rows.values():
+            for kept in rows:
+                if kept.chain.get(resource.name) == old:
+                    kept.chain[resource.name] = new
+
     def forget(self, row: Row) -> None:
         """Drop a deleted row and the rows nested in it (deleted with it, or unreachable)."""
         row_id = row.chain[row.resource]
@@ -327,7 +338,9 @@ class ApiUser(FastHttpUser):
                 self.made += 1
                 hint = f"load-{self.setup.seed}-{self.index}-{self.made}"
                 body = request_body(task.operation, hint, self.rng)
-            self.call(task.operation, params, body=body)
+            answer = self.call(task.operation, params, body=body)
+            if answer and task.action in ("update", "replace"):
+                self.follow(row, resource, answer)
 
     def clean_up(self) -> None:
         """Delete every row made (children first), then the account, outside the statistics.

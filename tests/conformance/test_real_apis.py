@@ -17,6 +17,9 @@ a total counting every account's items (only the admin creates them there).
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -174,3 +177,62 @@ def test_the_clean_api_fails_no_check(name: str, seed: int) -> None:
     # Entered: the run signed up, logged in and made rows (not a run of skips).
     passed = {o["check_id"] for o in run.report["outcomes"] if o["status"] == "passed"}
     assert {"workflows.signup-login", "workflows.create-read"} <= passed, run.explain()
+
+
+def _inspected(fixture: Fixture) -> dict[str, Any]:
+    """`conformance inspect --format json` on the fixture's served document."""
+    with fixture.served() as (_, spec):
+        shown = subprocess.run(
+            [sys.executable, "-m", "conformance", "inspect", "--spec", spec, "--format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+    model: dict[str, Any] = json.loads(shown.stdout)
+    return model
+
+
+def _resource(model: dict[str, Any], name: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(r for r in model["resources"] if r["name"] == name)
+    return found
+
+
+def test_inspect_explains_the_conduit_credential_and_its_wrapped_rows() -> None:
+    model = _inspected(CONDUIT)
+    assert model["roles"]["signup"]["operation"] == "CreateUser"
+    assert model["roles"]["token"]["operation"] == "Login"
+    assert model["roles"]["current_account"]["operation"] == "GetCurrentUser"
+    assert model["credentials"]["answers"] == ["user.token"]
+    assert model["credentials"]["token"] == ["user.email", "user.password"]
+    assert model["security"]["presented"]["format"] == "Token {token}"
+    articles = _resource(model, "articles")
+    assert articles["id"] == {"parameter": "slug", "type": "string", "field": "slug"}
+    assert articles["actions"] == ["CreateArticleFavorite", "DeleteArticleFavorite"]
+    assert articles["wrapped"] == {"request": "article", "answer": "article"}
+    comments = _resource(model, "comments")
+    assert comments["parent"] == "articles" and comments["id"]["field"] == "id"
+    assert {r["name"] for r in model["resources"]} == {"articles", "comments"}
+
+
+def test_inspect_explains_the_drf_token_and_the_archive_action() -> None:
+    model = _inspected(DRF)
+    assert model["security"]["presented"]["format"] == "Token {token}"
+    assert model["roles"]["token"]["operation"] == "auth_token_create"
+    projects = _resource(model, "projects")
+    assert projects["id"]["field"] == "slug"
+    assert projects["actions"] == ["projects_archive_create"]
+    assert projects["list"]["rows"] == "results" and projects["list"]["total"] == "count"
+    assert _resource(model, "tasks")["parent"] == "projects"
+
+
+def test_inspect_explains_the_fastapi_accounts_reached_by_two_creates() -> None:
+    model = _inspected(FASTAPI)
+    assert model["roles"]["signup"]["operation"] == "users-register_user"
+    assert model["account_resource"] == "users"
+    users = _resource(model, "users")
+    assert users["operations"]["create"] == "users-register_user"
+    assert users["also_created_by"] == ["users-create_user"]
+    # The test token answers the caller's own account: an action, not a create.
+    assert users["actions"] == ["login-test_token"]
+    assert {r["name"] for r in model["resources"]} == {"items", "users"}
