@@ -372,27 +372,22 @@ def _joined(contract: Contract, found: list[Resource]) -> list[Resource]:
     }
     kept: list[Resource] = []
     for resource in found:
-        alone = resource.create is not None and resource.listing is None
-        alone = alone and resource.item_path is None
-        home = (
-            next(
+        create = resource.create
+        home = None
+        if create is not None and resource.listing is None and resource.item_path is None:
+            home = next(
                 (
                     other
                     for other in found
                     if other is not resource
                     and other.item_path is not None
-                    and _same_rows(resource.create, other)  # type: ignore[arg-type]
+                    and _same_rows(create, other)
                 ),
                 None,
             )
-            if alone
-            else None
-        )
-        if home is None:
+        if create is None or home is None:
             kept.append(resource)
             continue
-        create = resource.create
-        assert create is not None
         takes_fields = create.body is not None and bool(create.body.properties)
         joined[home.name][0 if takes_fields else 1].append(create)
     result = []
