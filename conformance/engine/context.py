@@ -28,6 +28,7 @@ from .rows import (
     Row,
     body_for,
     changed_fields,
+    ids_of,
     listed_rows,
     page_query,
     success_statuses,
@@ -563,7 +564,7 @@ class CheckContext:
         assert listing is not None
         first = self.send(listing, as_=caller, path=path, params=widest_page(resource))
         self.expect_success(first, listing, title="the list failed")
-        seen = _ids(resource, self.rows_in(resource, first))
+        seen = ids_of(resource, self.rows_in(resource, first))
         size = resource.pagination.size
         per = (size.maximum if size is not None else None) or len(seen)
         for index in range(1, pages):
@@ -574,7 +575,7 @@ class CheckContext:
             if page.status_code == 404:
                 break  # A page past the end may be no page (Django REST framework's).
             self.expect_success(page, listing, title="a page of the list failed")
-            more = _ids(resource, self.rows_in(resource, page))
+            more = ids_of(resource, self.rows_in(resource, page))
             if not more:
                 break
             seen += more
@@ -633,10 +634,6 @@ class Listed:
     response: httpx.Response
     ids: list[str]
     shared: bool
-
-
-def _ids(resource: Resource, rows: list[Any]) -> list[str]:
-    return [str(entry.get(resource.id_field)) for entry in rows if isinstance(entry, dict)]
 
 
 def _excerpt(response: httpx.Response, limit: int = 200) -> str:

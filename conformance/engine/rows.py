@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from ..contract import Resource, schemas
+from ..contract import Operation, Resource, schemas
 from ..contract.roles import is_identifier, is_secret
 from .identities import Identity
 
@@ -23,8 +23,10 @@ __all__ = [
     "Row",
     "body_for",
     "changed_fields",
+    "ids_of",
     "listed_rows",
     "page_query",
+    "replacement",
     "row_variants",
     "success_statuses",
     "total_of",
@@ -97,6 +99,13 @@ def row_variants(resource: Resource) -> list[dict[str, Any]]:
     return variants
 
 
+def replacement(operation: Operation, row: Row, change: dict[str, Any]) -> dict[str, Any]:
+    """A replacement's (PUT's) body: the fields the row was made with that the operation
+    takes, with `change` on top."""
+    fields = operation.body.properties if operation.body is not None else {}
+    return {**{k: v for k, v in row.sent.items() if k in fields}, **change}
+
+
 def changed_fields(resource: Resource, row: Row) -> dict[str, Any]:
     """A patch that changes one writable field of the row to another valid value.
 
@@ -144,6 +153,11 @@ def listed_rows(resource: Resource, response: httpx.Response) -> list[Any] | Non
         rows = body.get(resource.list_field or "")
         return rows if isinstance(rows, list) else None
     return body if isinstance(body, list) else None
+
+
+def ids_of(resource: Resource, rows: list[Any]) -> list[str]:
+    """The ids of listed rows, as text, in the list's order."""
+    return [str(entry.get(resource.id_field)) for entry in rows if isinstance(entry, dict)]
 
 
 def unknown_id(resource: Resource) -> object:

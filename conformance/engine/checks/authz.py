@@ -20,7 +20,9 @@ from ..identities import Identity
 from ..registry import Need, Owasp, check
 from ..rows import (
     Row,
+    ids_of,
     page_query,
+    replacement,
     row_variants,
     success_statuses,
     total_of,
@@ -196,7 +198,7 @@ def _change_refused(
     update = resource.update or resource.replace
     assert update is not None and resource.read is not None
     change = ctx.change(resource, row)
-    body = change if update is resource.update else {**_accepted(update, row.sent), **change}
+    body = change if update is resource.update else replacement(update, row, change)
     for path in paths:
         response = ctx.send(update, as_=intruder, path=path, json=body)
         _refused(ctx, response, update, f"another user's {_what(ctx, resource)} was changed")
@@ -211,12 +213,6 @@ def _change_refused(
             response=read,
             operation=update.operation_id,
         )
-
-
-def _accepted(operation: Operation, sent: dict[str, Any]) -> dict[str, Any]:
-    """The fields of `sent` the operation's body takes."""
-    fields = operation.body.properties if operation.body is not None else {}
-    return {name: value for name, value in sent.items() if name in fields}
 
 
 @check(
@@ -309,7 +305,7 @@ def list_isolation(ctx: CheckContext) -> None:
                         resource.listing,
                         f"another user's {resource.name} were listed through their parent",
                     )
-                elif foreign & _listed_ids(ctx, resource, response):
+                elif foreign & set(ids_of(resource, ctx.rows_in(resource, response))):
                     ctx.fail(
                         f"another user's {resource.name} were listed through their parent",
                         expected="a refusal (403 or 404), or none of their objects",
@@ -325,11 +321,6 @@ def _list(
     """The widest page of the list within `path` (a parent's), as `caller`."""
     assert resource.listing is not None
     return ctx.send(resource.listing, as_=caller, path=path, params=widest_page(resource))
-
-
-def _listed_ids(ctx: CheckContext, resource: Resource, response: httpx.Response) -> set[str]:
-    rows = ctx.rows_in(resource, response)
-    return {str(entry.get(resource.id_field)) for entry in rows if isinstance(entry, dict)}
 
 
 def _only_own(
@@ -558,7 +549,7 @@ def superuser_lists_all(ctx: CheckContext) -> None:
         with ctx.on(resource.listing):
             row = ctx.row(resource, owner)
             rows, page = _last_page(ctx, resource, admin, row.parent_path)
-            ids = [str(entry.get(resource.id_field)) for entry in rows if isinstance(entry, dict)]
+            ids = ids_of(resource, rows)
             if str(row.id) not in ids:
                 ctx.fail(
                     "an administrator's list leaves out another user's row",

@@ -19,7 +19,7 @@ from ...contract.roles import is_secret
 from ..context import CheckContext
 from ..identities import Identity
 from ..registry import Need, Owasp, check
-from ..rows import Row, body_for
+from ..rows import Row, body_for, replacement
 from ..targets import found_by, of_found
 
 
@@ -92,11 +92,7 @@ def _write(
     answer, as a JSON object, and who wrote (skips when refused)."""
     if kind in ("update", "replace"):
         change = ctx.change(resource, row)
-        body = dict(change)
-        if kind == "replace" and operation.body is not None:
-            accepted = operation.body.properties
-            kept = {k: v for k, v in row.sent.items() if k in accepted}
-            body = {**kept, **change}
+        body = replacement(operation, row, change) if kind == "replace" else change
         response, actor = ctx.act(operation, row.owner, path=row.path, json=body)
     else:
         missing = [p.name for p in operation.path_parameters if p.name not in row.path]

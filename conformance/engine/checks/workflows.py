@@ -13,7 +13,7 @@ from ...contract.admin import admin_reads
 from ..context import CheckContext
 from ..identities import Identity
 from ..registry import Need, Owasp, check
-from ..rows import Row, body_for, page_query
+from ..rows import Row, body_for, ids_of, page_query
 from ..targets import of_account, of_found, of_resources, of_roles
 
 _UPDATED = re.compile(r"updated|modified", re.I)
@@ -438,8 +438,7 @@ def _page_through(
         if not wanted and response.status_code == 404:
             continue  # A page past the end may be no page at all (Django REST framework's).
         ctx.expect_success(response, listing, title="a page of the list failed")
-        rows = ctx.rows_in(resource, response)
-        page = [str(entry.get(resource.id_field)) for entry in rows if isinstance(entry, dict)]
+        page = ids_of(resource, ctx.rows_in(resource, response))
         shared = shared or bool(set(page) - set(made))
         problem = None
         if shared:
