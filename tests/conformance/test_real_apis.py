@@ -17,9 +17,6 @@ a list or a total showing every account's items (only the admin creates them the
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,7 +27,7 @@ import pytest
 
 from tests.conformance.targets import drf, fastapi_defaults, wrapped
 
-from .targets.runner import ConformanceRun, run_conformance
+from .targets.runner import ConformanceRun, inspect_model, run_conformance
 from .targets.serving import serve
 
 SEEDS = (1, 2, 3, 4, 5)
@@ -181,15 +178,7 @@ def test_the_clean_api_fails_no_check(name: str, seed: int) -> None:
 def _inspected(fixture: Fixture) -> dict[str, Any]:
     """`conformance inspect --format json` on the fixture's served document."""
     with fixture.served() as (_, spec):
-        shown = subprocess.run(
-            [sys.executable, "-m", "conformance", "inspect", "--spec", spec, "--format", "json"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-    model: dict[str, Any] = json.loads(shown.stdout)
-    return model
+        return inspect_model(spec)
 
 
 def _resource(model: dict[str, Any], name: str) -> dict[str, Any]:

@@ -8,9 +8,6 @@ child process, as a user starts it.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +15,7 @@ import httpx
 import pytest
 
 from .targets import boards, members
-from .targets.runner import run_conformance
+from .targets.runner import inspect_model, run_conformance
 from .targets.serving import serve
 
 pytestmark = pytest.mark.slow
@@ -36,29 +33,8 @@ def members_url() -> Iterator[str]:
         yield url
 
 
-def _inspect(spec: Path, *extra: str) -> dict:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "conformance",
-            "inspect",
-            "--spec",
-            str(spec),
-            "--format",
-            "json",
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(result.stdout)
-
-
 def test_inspect_finds_the_boards_roles_and_resources() -> None:
-    model = _inspect(boards.SPEC_PATH)
+    model = inspect_model(boards.SPEC_PATH)
     roles = {name: role["operation"] for name, role in model["roles"].items()}
     assert roles == {
         "signup": "registerAccount",
@@ -204,7 +180,7 @@ def test_members_needs_one_roles_line_to_sign_up(members_url: str, tmp_path: Pat
 
     config = tmp_path / "conformance.toml"
     config.write_text('[roles]\nsignup = "enrolMember"\n', encoding="utf-8")
-    model = _inspect(members.SPEC_PATH, "--config", str(config))
+    model = inspect_model(members.SPEC_PATH, "--config", str(config))
     assert model["roles"]["signup"] == {
         "operation": "enrolMember",
         "endpoint": "POST /members",

@@ -12,18 +12,14 @@ the deployment exactly as on the 3.1 document; `inspect` must find the same mode
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 from openapi_spec_validator import OpenAPIV2SpecValidator, validate
 
 from .targets import plain
-from .targets.runner import run_conformance
+from .targets.runner import inspect_model, run_conformance
 from .targets.serving import serve
 
 # Checks of what the plain spec never promises: each must be skipped, never judged.
@@ -81,23 +77,9 @@ def test_the_swagger_document_is_valid_swagger_2_0_and_promises_as_little() -> N
         assert f"'{text}'" not in repr(document["paths"]), text
 
 
-def _inspect(spec: Path, cwd: Path) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", "conformance", "inspect", "--spec", str(spec), "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd=cwd,
-    )
-    assert result.returncode == 0, result.stderr
-    model: dict[str, Any] = json.loads(result.stdout)
-    return model
-
-
 def test_inspect_finds_the_same_model_in_the_swagger_2_0_document(tmp_path: Path) -> None:
-    openapi = _inspect(plain.SPEC_PATH, tmp_path)
-    swagger = _inspect(plain.SWAGGER_PATH, tmp_path)
+    openapi = inspect_model(plain.SPEC_PATH, cwd=tmp_path)
+    swagger = inspect_model(plain.SWAGGER_PATH, cwd=tmp_path)
     assert openapi["roles"]["signup"]["operation"] == "registerUser"
     assert {resource["name"] for resource in openapi["resources"]} == {"projects", "users"}
     for key in ("roles", "credentials", "account_resource", "resources", "operations"):

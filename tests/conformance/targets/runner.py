@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ConformanceRun", "inspect_heading", "run_conformance"]
+__all__ = ["ConformanceRun", "inspect_heading", "inspect_model", "run_conformance"]
 
 # A bound on one run, far above what a quick run takes, so a hung engine fails the test.
 RUN_TIMEOUT = 300.0
@@ -142,3 +142,19 @@ def inspect_heading(spec: str, cwd: Path) -> str:
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()[0]
+
+
+def inspect_model(spec: str | Path, *extra: str, cwd: Path | None = None) -> dict[str, Any]:
+    """What `conformance inspect --spec SPEC --format json` prints (it must exit 0)."""
+    command = [sys.executable, "-m", "conformance", "inspect", "--spec", str(spec)]
+    result = subprocess.run(
+        [*command, "--format", "json", *extra],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=cwd,
+    )
+    assert result.returncode == 0, result.stderr
+    model: dict[str, Any] = json.loads(result.stdout)
+    return model
