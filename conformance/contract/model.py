@@ -337,14 +337,22 @@ class Contract:
         alone). A `{parameter}` of `route` matches a parameter."""
         segments = route.rstrip("/").split("/")
         found: set[str] = set()
-        for operation in self:
-            template = operation.path.rstrip("/").split("/")
-            if len(template) == len(segments) and all(
+        for template, operation in self._templates.get(len(segments), ()):
+            if all(
                 theirs == ours or _fills(operation, theirs, ours, typed=typed)
                 for theirs, ours in zip(template, segments, strict=True)
             ):
                 found.add(operation.method)
         return frozenset(found)
+
+    @cached_property
+    def _templates(self) -> dict[int, list[tuple[list[str], Operation]]]:
+        """Each operation's path template, split into segments, by the number of them."""
+        found: dict[int, list[tuple[list[str], Operation]]] = {}
+        for operation in self:
+            template = operation.path.rstrip("/").split("/")
+            found.setdefault(len(template), []).append((template, operation))
+        return found
 
     def resource(self, name: str) -> Resource | None:
         return next((resource for resource in self.resources if resource.name == name), None)
