@@ -33,7 +33,7 @@ from . import schemas
 if TYPE_CHECKING:
     from .model import Contract, Operation, Parameter
 
-__all__ = ["Page", "Pagination", "Resource", "infer_resources"]
+__all__ = ["WRITES", "Page", "Pagination", "Resource", "infer_resources"]
 
 IdType = Literal["integer", "uuid", "string"]
 
@@ -404,7 +404,8 @@ def _joined(contract: Contract, found: list[Resource]) -> list[Resource]:
     return result
 
 
-_WRITES = ("post", "put", "patch", "delete")
+# The methods that write: a create, a change, a deletion, an action.
+WRITES = ("post", "put", "patch", "delete")
 
 
 def _item_actions(
@@ -419,7 +420,7 @@ def _item_actions(
     found = []
     for operation in contract:
         rest = operation.path[len(prefix) :] if operation.path.startswith(prefix) else None
-        if rest is None or not rest.strip("/") or "{" in rest or operation.method not in _WRITES:
+        if rest is None or not rest.strip("/") or "{" in rest or operation.method not in WRITES:
             continue
         if operation.operation_id not in claimed:
             found.append(operation)

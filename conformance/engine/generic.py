@@ -30,11 +30,12 @@ from schemathesis.engine import from_schema
 from schemathesis.wfc.escalation import EscalatingAuthProvider
 
 from ..contract import Contract, Operation, RoleName
+from ..contract.resources import WRITES
 from ..contract.roles import current_secret
 from ..contract.security import Location, SecurityScheme
 from ..errors import SpecError, UsageError
 from .events import Event, GenericProgress, Notice
-from .guard import WRITES, WriteGuard, install, uninstall
+from .guard import WriteGuard, install, uninstall
 from .identities import Identities, Identity, IdentityError
 from .ledger import Ledger
 from .registry import REGISTRY

@@ -22,18 +22,18 @@ import schemathesis
 from schemathesis.core.parameters import ParameterLocation
 
 from ..contract import Contract, Resource, RoleName
+from ..contract.resources import WRITES
 from .identities import Identities
 from .ledger import Ledger
 
 if TYPE_CHECKING:
     from schemathesis import Case, HookContext, Response
 
-__all__ = ["NOWHERE", "WRITES", "WriteGuard", "install", "nowhere", "uninstall"]
+__all__ = ["NOWHERE", "WriteGuard", "install", "nowhere", "uninstall"]
 
 # A valid id (inside int64) that no deployment has reached: what foreign ids become.
 NOWHERE = 2**62 + 424242
 _MAX_ID = 2**63 - 1
-WRITES = ("post", "put", "patch", "delete")
 
 
 def nowhere(resource: Resource) -> object:
